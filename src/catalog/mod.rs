@@ -1,0 +1,363 @@
+//! The Harvest permission catalog: every v3 scope, every v1/v2 endpoint permission, the
+//! v1 -> v3 mapping and the risk rule. The data lives in `catalog/*.tsv` (sources in
+//! `catalog/README.md`) and is compiled into static tables by `build.rs`; every lookup
+//! here is a binary search over a sorted static array.
+
+mod normalize;
+
+pub use normalize::normalize_label;
+use serde::Serialize;
+
+/// What a permission lets its holder do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Effect {
+    Read,
+    Write,
+    /// Deletes, anonymises or merges away data: cannot be undone.
+    Destroy,
+}
+
+/// What kind of data a permission exposes (DESIGN.md section 4 "Risk").
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DataClass {
+    /// Departments, offices, sources, custom-field definitions, reasons, tag dictionary.
+    Reference,
+    /// Jobs, job posts, openings, interview plans, hiring teams, approvals.
+    Jobs,
+    /// Candidate and application PII: names, contacts, attachments, notes, interviews.
+    Candidate,
+    /// EEOC and demographic answers.
+    Sensitive,
+    /// Offers and compensation.
+    Compensation,
+    /// Interview feedback: scorecards, ratings, private notes, recordings.
+    Feedback,
+    /// Greenhouse users and their permissions.
+    UserAdmin,
+    /// Webhooks, audit log, bulk requests, intake blocklist.
+    System,
+}
+
+/// Risk of holding a permission that is not needed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Risk {
+    Low,
+    Medium,
+    High,
+    Critical,
+}
+
+impl Risk {
+    /// The one risk rule, over effect x data class:
+    ///
+    /// | data class                                 | read   | write    | destroy  |
+    /// |--------------------------------------------|--------|----------|----------|
+    /// | reference, jobs                            | low    | medium   | critical |
+    /// | candidate                                  | medium | high     | critical |
+    /// | sensitive, compensation, feedback          | high   | high     | critical |
+    /// | user administration                        | medium | critical | critical |
+    /// | system (webhooks, audit log, bulk)         | medium | high     | critical |
+    ///
+    /// Any destroy (delete, anonymise, merge) is critical, and so is any write to users
+    /// or their permissions: either can take an organisation's data or access away.
+    pub const fn of(effect: Effect, class: DataClass) -> Risk {
+        use DataClass as C;
+        match (effect, class) {
+            (Effect::Destroy, _) => Risk::Critical,
+            (Effect::Write, C::UserAdmin) => Risk::Critical,
+            (Effect::Read, C::Reference | C::Jobs) => Risk::Low,
+            (Effect::Read, C::Candidate | C::UserAdmin | C::System) => Risk::Medium,
+            (Effect::Read, C::Sensitive | C::Compensation | C::Feedback) => Risk::High,
+            (Effect::Write, C::Reference | C::Jobs) => Risk::Medium,
+            (Effect::Write, _) => Risk::High,
+        }
+    }
+
+    pub const ALL: [Risk; 4] = [Risk::Low, Risk::Medium, Risk::High, Risk::Critical];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Risk::Low => "low",
+            Risk::Medium => "medium",
+            Risk::High => "high",
+            Risk::Critical => "critical",
+        }
+    }
+}
+
+impl std::fmt::Display for Risk {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::str::FromStr for Risk {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Risk::ALL
+            .into_iter()
+            .find(|r| r.as_str() == s)
+            .ok_or_else(|| format!("unknown risk level {s:?} (expected low, medium, high or critical)"))
+    }
+}
+
+/// How sure the catalog is of a scope's method + path binding.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Binding {
+    /// Read from the operations of Greenhouse's own OpenAPI spec (reference/harvest_v3.operations.tsv).
+    Spec,
+    /// No Harvest operation names the scope; what it authorises is inferred (auditlog).
+    Inferred,
+    /// Declared in the scope catalogue, but no operation references it.
+    None,
+}
+
+/// How a v1 permission translates into v3 scopes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Mapping {
+    /// Greenhouse's migration guide states this translation.
+    Equivalent,
+    /// Inferred from the v1 docs and the v3 path list, or v3 covers the capability only in part.
+    Approximate,
+    /// v3 has no equivalent.
+    None,
+}
+
+/// Where a mapping comes from (reference/harvest-v3.md section 5 "Basis").
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MappingBasis {
+    Guide,
+    Inferred,
+}
+
+/// Whether a v1 UI label was seen on a partner page or inferred from the docs heading.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LabelEvidence {
+    Verbatim,
+    Inferred,
+}
+
+/// One HTTP operation a v3 scope authorises.
+#[derive(Debug, Serialize)]
+pub struct Operation {
+    pub method: &'static str,
+    pub path: &'static str,
+    pub summary: &'static str,
+}
+
+/// Index of a v3 scope in the catalog.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct ScopeId(pub(crate) u16);
+
+/// Index of a v1 permission in the catalog.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct V1Id(pub(crate) u16);
+
+/// A Harvest v3 OAuth scope, `harvest:<resource>:<action>`.
+#[derive(Debug)]
+pub struct Scope {
+    pub sid: ScopeId,
+    pub id: &'static str,
+    /// Group heading on Dev Center's "Manage scopes" screen.
+    pub group: &'static str,
+    /// The scope's label on that screen.
+    pub label: &'static str,
+    pub effect: Effect,
+    pub data_class: DataClass,
+    pub binding: Binding,
+    /// The binding grade reference/harvest-v3.md gave before the spec tables were available:
+    /// P (read in the spec), R (transcribed from reference pages), C (inferred from naming).
+    pub reference_mark: &'static str,
+    pub note: &'static str,
+    pub operations: &'static [Operation],
+    pub v1_equivalents: &'static [V1Id],
+}
+
+impl Scope {
+    pub fn risk(&self) -> Risk {
+        Risk::of(self.effect, self.data_class)
+    }
+}
+
+/// A Harvest v1/v2 API-key permission: one checkbox on "Manage Permissions", keyed on
+/// method + path.
+#[derive(Debug)]
+pub struct V1Permission {
+    pub vid: V1Id,
+    /// `"METHOD /path"`, the permission's identity.
+    pub key: &'static str,
+    pub group: &'static str,
+    pub label: &'static str,
+    /// Other spellings partners publish (beyond case, apostrophe and spacing).
+    pub aliases: &'static [&'static str],
+    pub method: &'static str,
+    pub path: &'static str,
+    pub effect: Effect,
+    pub data_class: DataClass,
+    pub on_behalf_of: bool,
+    pub label_evidence: LabelEvidence,
+    /// Partner pages quoting the label (codes of reference/harvest-v1.md section 9).
+    pub evidence: &'static str,
+    pub v3: &'static [ScopeId],
+    pub mapping: Mapping,
+    pub mapping_basis: MappingBasis,
+    pub note: &'static str,
+}
+
+impl V1Permission {
+    pub fn risk(&self) -> Risk {
+        Risk::of(self.effect, self.data_class)
+    }
+
+    pub fn v3_scopes(&self) -> impl Iterator<Item = &'static Scope> + '_ {
+        self.v3.iter().map(|&id| scope(id))
+    }
+}
+
+include!(concat!(env!("OUT_DIR"), "/catalog_data.rs"));
+
+fn search<T: Copy>(index: &'static [(&'static str, T)], key: &str) -> Option<T> {
+    index.binary_search_by(|(k, _)| (*k).cmp(key)).ok().map(|i| index[i].1)
+}
+
+pub fn scopes() -> &'static [Scope] {
+    &SCOPES
+}
+
+pub fn v1_permissions() -> &'static [V1Permission] {
+    &V1_PERMISSIONS
+}
+
+pub fn scope(id: ScopeId) -> &'static Scope {
+    &SCOPES[usize::from(id.0)]
+}
+
+pub fn v1(id: V1Id) -> &'static V1Permission {
+    &V1_PERMISSIONS[usize::from(id.0)]
+}
+
+
+/// A scope by its exact string, e.g. `harvest:applications:list`.
+pub fn scope_by_id(id: &str) -> Option<ScopeId> {
+    search(&SCOPE_BY_ID, id)
+}
+
+/// A scope by its "Manage scopes" label, matched loosely (case, spacing).
+pub fn scope_by_label(label: &str) -> Option<ScopeId> {
+    search(&SCOPE_BY_LABEL, &normalize_label(label))
+}
+
+/// The scope that authorises a v3 operation, e.g. `GET /v3/applications`.
+pub fn scope_by_operation(method_path: &str) -> Option<ScopeId> {
+    let (m, p) = split_method_path(method_path)?;
+    search(&SCOPE_BY_OPERATION, &format!("{m} {p}"))
+}
+
+/// A v1 permission by `"METHOD /path"`.
+pub fn v1_by_key(method_path: &str) -> Option<V1Id> {
+    let (m, p) = split_method_path(method_path)?;
+    search(&V1_BY_KEY, &format!("{m} {p}"))
+}
+
+/// A v1 permission by its UI label in any accepted spelling.
+pub fn v1_by_label(label: &str) -> Option<V1Id> {
+    search(&V1_BY_LABEL, &normalize_label(label))
+}
+
+fn split_method_path(s: &str) -> Option<(String, &str)> {
+    let (m, p) = s.trim().split_once(char::is_whitespace)?;
+    let m = m.to_ascii_uppercase();
+    matches!(m.as_str(), "GET" | "POST" | "PUT" | "PATCH" | "DELETE").then_some((m, p.trim()))
+}
+
+/// Every accepted spelling of every v1 label and every scope label and id: the candidates
+/// for a "did you mean" suggestion.
+pub fn v1_label_names() -> impl Iterator<Item = &'static str> {
+    V1_PERMISSIONS.iter().flat_map(|p| std::iter::once(p.label).chain(p.aliases.iter().copied()))
+}
+
+/// The closest known names to `input` among `candidates` (Jaro-Winkler on normalised text).
+pub fn suggest<'a>(input: &str, candidates: impl Iterator<Item = &'a str>) -> Option<&'a str> {
+    let needle = normalize_label(input);
+    candidates
+        .map(|c| (strsim::jaro_winkler(&needle, &normalize_label(c)), c))
+        .filter(|(score, _)| *score > 0.8)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, c)| c)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn counts_match_the_reference() {
+        assert_eq!(scopes().len(), 163);
+        assert_eq!(v1_permissions().len(), 137);
+        let ops: usize = scopes().iter().map(|s| s.operations.len()).sum();
+        assert_eq!(ops, 184, "reference/harvest_v3.operations.tsv has 185 operations, 184 with a scope");
+    }
+
+    #[test]
+    fn lookups_round_trip() {
+        for s in scopes() {
+            assert_eq!(scope(scope_by_id(s.id).unwrap()).id, s.id);
+            assert_eq!(scope(scope_by_label(s.label).unwrap()).id, s.id);
+            assert_eq!(scope(s.sid).id, s.id);
+            for op in s.operations {
+                let found = scope_by_operation(&format!("{} {}", op.method, op.path)).unwrap();
+                assert_eq!(scope(found).id, s.id);
+            }
+        }
+        for p in v1_permissions() {
+            assert_eq!(v1(v1_by_key(p.key).unwrap()).key, p.key);
+            assert_eq!(v1(v1_by_label(p.label).unwrap()).key, p.key);
+            for a in p.aliases {
+                assert_eq!(v1(v1_by_label(a).unwrap()).key, p.key, "alias {a}");
+            }
+        }
+    }
+
+    #[test]
+    fn label_spellings_are_loose_only_where_partners_vary() {
+        let want = v1_by_key("GET /v1/candidates").unwrap();
+        for spelling in ["GET: List Candidates", "Get: List Candidates", "get:list candidates", "GET List Candidates", "GET :  List   Candidates"] {
+            assert_eq!(v1_by_label(spelling), Some(want), "{spelling}");
+        }
+        assert_eq!(v1_by_label("GET: List Candidatez"), None);
+        let offers = v1_by_key("GET /v1/applications/{application_id}/offers").unwrap();
+        assert_eq!(v1_by_label("GET: List application\u{2019}s offers"), Some(offers));
+    }
+
+    #[test]
+    fn risk_rule_examples_from_design() {
+        let r = |s: &str| scope(scope_by_id(s).unwrap()).risk();
+        assert_eq!(r("harvest:departments:list"), Risk::Low);
+        assert_eq!(r("harvest:candidates:list"), Risk::Medium);
+        assert_eq!(r("harvest:eeoc:list"), Risk::High);
+        assert_eq!(r("harvest:offers:list"), Risk::High);
+        assert_eq!(r("harvest:candidates:update"), Risk::High);
+        assert_eq!(r("harvest:candidates:destroy"), Risk::Critical);
+        assert_eq!(r("harvest:candidates:anonymize"), Risk::Critical);
+        assert_eq!(r("harvest:candidates:merge"), Risk::Critical);
+        assert_eq!(r("harvest:users:create"), Risk::Critical);
+        assert_eq!(r("harvest:user_job_permissions:create"), Risk::Critical);
+    }
+
+    #[test]
+    fn every_mapped_v1_permission_maps_to_existing_scopes() {
+        for p in v1_permissions() {
+            assert_eq!(p.v3.is_empty(), p.mapping == Mapping::None, "{}", p.key);
+            for s in p.v3_scopes() {
+                assert!(s.v1_equivalents.iter().any(|&v| v1(v).key == p.key));
+            }
+        }
+    }
+}

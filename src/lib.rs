@@ -1,0 +1,4 @@
+#![forbid(unsafe_code)]
+//! grantlint: a permission-audit linter for Greenhouse Harvest API credentials.
+
+pub mod catalog;
