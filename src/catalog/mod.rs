@@ -277,20 +277,28 @@ fn split_method_path(s: &str) -> Option<(String, &str)> {
     matches!(m.as_str(), "GET" | "POST" | "PUT" | "PATCH" | "DELETE").then_some((m, p.trim()))
 }
 
-/// Every accepted spelling of every v1 label and every scope label and id: the candidates
-/// for a "did you mean" suggestion.
-pub fn v1_label_names() -> impl Iterator<Item = &'static str> {
-    V1_PERMISSIONS.iter().flat_map(|p| std::iter::once(p.label).chain(p.aliases.iter().copied()))
+/// Every accepted spelling of every v1 label, each with the canonical label to suggest:
+/// the candidates for a "did you mean" suggestion.
+pub fn v1_label_names() -> impl Iterator<Item = (&'static str, &'static str)> {
+    V1_PERMISSIONS
+        .iter()
+        .flat_map(|p| std::iter::once(p.label).chain(p.aliases.iter().copied()).map(move |s| (s, p.label)))
 }
 
-/// The closest known names to `input` among `candidates` (Jaro-Winkler on normalised text).
-pub fn suggest<'a>(input: &str, candidates: impl Iterator<Item = &'a str>) -> Option<&'a str> {
+/// The closest known name to `input`: `candidates` are (spelling to compare, name to
+/// suggest) pairs, compared by Jaro-Winkler similarity of the normalised text.
+pub fn suggest<'a>(input: &str, candidates: impl Iterator<Item = (&'a str, &'a str)>) -> Option<&'a str> {
     let needle = normalize_label(input);
     candidates
-        .map(|c| (strsim::jaro_winkler(&needle, &normalize_label(c)), c))
+        .map(|(spelling, name)| (strsim::jaro_winkler(&needle, &normalize_label(spelling)), name))
         .filter(|(score, _)| *score > 0.8)
         .max_by(|a, b| a.0.total_cmp(&b.0))
-        .map(|(_, c)| c)
+        .map(|(_, name)| name)
+}
+
+/// Pair each name with itself, for [`suggest`].
+pub fn same<'a>(names: impl Iterator<Item = &'a str>) -> impl Iterator<Item = (&'a str, &'a str)> {
+    names.map(|n| (n, n))
 }
 
 #[cfg(test)]

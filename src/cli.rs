@@ -1,0 +1,163 @@
+//! The command line (clap derive), arguments grouped by purpose.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::check::ExcessThreshold;
+use crate::report::ColorChoice;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "grantlint",
+    version,
+    about = "Audit Greenhouse Harvest API credentials against what each integration partner needs",
+    long_about = "Audit Greenhouse Harvest API credentials against what each integration partner needs.\n\n\
+        Profiles (YAML) say which permissions a partner needs; grantlint compares them with what a \
+        credential grants and reports missing and excess grants, ranked by risk.\n\n\
+        Exit codes: 0 no failing finding, 1 failing findings, 2 usage or input error, \
+        3 live API, authentication or network failure."
+)]
+pub struct Cli {
+    /// When to colour output (NO_COLOR is honoured with `auto`).
+    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
+    pub color: ColorChoice,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Compare one credential's grants with one or more profiles.
+    Check(CheckArgs),
+    /// Validate profiles and flag least-privilege and migration problems.
+    Lint(LintArgs),
+    /// Explain a permission (scope, v1 label or "METHOD /path") or a finding kind.
+    Explain(ExplainArgs),
+    /// Print the permission catalog.
+    Catalog(CatalogArgs),
+    /// List or show built-in and user profiles.
+    Profiles(ProfilesArgs),
+    /// Print the JSON Schema of the profile format, for editors.
+    Schema,
+}
+
+#[derive(Debug, Args, Clone, Default)]
+pub struct ProfileDirs {
+    /// A directory of user profiles (repeatable); a profile there replaces a built-in with the same id.
+    #[arg(long = "profile-dir", value_name = "DIR")]
+    pub dirs: Vec<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+#[group(id = "grants_input", required = true, multiple = false)]
+pub struct GrantsInput {
+    /// A grants file (YAML, JSON or TOML) or a saved introspection / token response.
+    #[arg(long, value_name = "FILE", group = "grants_input")]
+    pub grants: Option<PathBuf>,
+    /// A raw JWT access token in a file, or `-` for stdin (decoded without verification).
+    #[arg(long, value_name = "FILE|-", group = "grants_input")]
+    pub token: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum CheckFormat {
+    Table,
+    Json,
+    Checklist,
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// Profile id or path to a profile file (repeatable: one credential shared by several integrations).
+    #[arg(short = 'p', long = "profile", value_name = "PROFILE", required = true, num_args = 1..)]
+    pub profiles: Vec<String>,
+
+    #[command(flatten)]
+    pub input: GrantsInput,
+
+    /// Name of the credential in reports (default: from the grants, else the file name).
+    #[arg(long, value_name = "NAME")]
+    pub credential: Option<String>,
+
+    #[command(flatten)]
+    pub dirs: ProfileDirs,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = CheckFormat::Table)]
+    pub format: CheckFormat,
+
+    /// Fail on excess grants at or above this risk: low, medium, high, critical or never.
+    #[arg(long, value_name = "LEVEL", default_value = "low")]
+    pub fail_on_excess: ExcessThreshold,
+
+    /// Report missing grants without failing on them.
+    #[arg(long)]
+    pub no_fail_on_missing: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ListFormat {
+    Table,
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct LintArgs {
+    /// Profile directories or files (default: ./profiles if it exists, else the built-in profiles).
+    pub paths: Vec<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = ListFormat::Table)]
+    pub format: ListFormat,
+}
+
+#[derive(Debug, Args)]
+pub struct ExplainArgs {
+    /// A scope (`harvest:candidates:list`), a v1 label in any accepted spelling
+    /// (`Get: List Candidates`), `METHOD /path` (v1 or v3), a Manage-scopes label, or a finding kind.
+    #[arg(value_name = "PERMISSION", required = true, num_args = 1..)]
+    pub permission: Vec<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ApiFilter {
+    #[value(name = "harvest-v1")]
+    HarvestV1,
+    #[value(name = "harvest-v3")]
+    HarvestV3,
+}
+
+#[derive(Debug, Args)]
+pub struct CatalogArgs {
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = ListFormat::Table)]
+    pub format: ListFormat,
+    /// Only one vocabulary.
+    #[arg(long, value_enum)]
+    pub api: Option<ApiFilter>,
+}
+
+#[derive(Debug, Args)]
+pub struct ProfilesArgs {
+    #[command(subcommand)]
+    pub command: Option<ProfilesCommand>,
+    #[command(flatten)]
+    pub dirs: ProfileDirs,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ProfilesCommand {
+    /// List every profile (the default).
+    List {
+        #[arg(long, value_enum, default_value_t = ListFormat::Table)]
+        format: ListFormat,
+    },
+    /// Show one profile: its source, review date and resolved permissions.
+    Show {
+        /// Profile id or path.
+        id: String,
+        #[arg(long, value_enum, default_value_t = ListFormat::Table)]
+        format: ListFormat,
+    },
+}

@@ -1,0 +1,55 @@
+//! One module per command: each turns parsed arguments into inputs, calls the library and
+//! hands the result to a report. The exit code is computed last, from the findings.
+
+mod catalog;
+mod check;
+mod explain;
+mod lint;
+mod profiles;
+
+use std::io::Write;
+use std::process::ExitCode;
+
+use crate::cli::{Cli, Command};
+use crate::diag::Error;
+use crate::report::Style;
+
+/// Exit code for "the run found failing findings".
+pub const FINDINGS: u8 = 1;
+
+pub fn run(cli: Cli) -> Result<ExitCode, Error> {
+    let style = Style::detect(cli.color);
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    let code = match cli.command {
+        Command::Check(args) => check::run(args, style, &mut out)?,
+        Command::Lint(args) => lint::run(args, style, &mut out)?,
+        Command::Explain(args) => explain::run(args, style, &mut out)?,
+        Command::Catalog(args) => catalog::run(args, style, &mut out)?,
+        Command::Profiles(args) => profiles::run(args, style, &mut out)?,
+        Command::Schema => {
+            let schema = schemars::schema_for!(crate::profile::RawProfile);
+            let text = serde_json::to_string_pretty(&schema).map_err(|e| Error::Usage(e.to_string()))?;
+            writeln!(out, "{text}").map_err(write_err)?;
+            0
+        }
+    };
+    out.flush().map_err(write_err)?;
+    Ok(ExitCode::from(code))
+}
+
+/// A failed write to stdout (a closed pipe, a full disk) is an error, never a silent pass.
+pub fn write_err(e: std::io::Error) -> Error {
+    Error::Io { path: "<stdout>".into(), source: e }
+}
+
+/// Render a diagnostic the way the error path does, for results printed on stdout.
+pub fn render_diagnostic(diagnostic: &dyn miette::Diagnostic, style: Style) -> String {
+    let theme = if style.color { miette::GraphicalTheme::unicode() } else { miette::GraphicalTheme::unicode_nocolor() };
+    let handler = miette::GraphicalReportHandler::new_themed(theme).with_width(crate::report::width() as usize).with_links(false);
+    let mut s = String::new();
+    if handler.render_report(&mut s, diagnostic).is_err() {
+        s = diagnostic.to_string();
+    }
+    s
+}

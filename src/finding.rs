@@ -1,0 +1,166 @@
+//! Findings are data; every output format is a view of them. Each kind of finding has one
+//! registry entry (id, description, default level, help), which `explain` shows and which
+//! later feeds SARIF rules, so none of them can drift apart.
+
+use serde::Serialize;
+
+use crate::catalog::Risk;
+use crate::profile::Perm;
+
+/// How serious a kind of finding is by default.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Level {
+    /// Information; never fails a run.
+    Note,
+    /// A problem that fails a run unless a policy or waiver says otherwise.
+    Warning,
+    /// A problem that fails a run.
+    Error,
+}
+
+impl Level {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Level::Note => "note",
+            Level::Warning => "warning",
+            Level::Error => "error",
+        }
+    }
+}
+
+/// The registry entry of one kind of finding.
+#[derive(Debug)]
+pub struct KindInfo {
+    pub id: &'static str,
+    pub description: &'static str,
+    pub level: Level,
+    pub help: &'static str,
+}
+
+macro_rules! kinds {
+    ($($variant:ident => $id:literal, $level:ident, $description:literal, $help:literal;)*) => {
+        /// Every kind of finding grantlint reports.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        pub enum Kind { $($variant),* }
+
+        impl Kind {
+            pub const ALL: &'static [Kind] = &[$(Kind::$variant),*];
+
+            pub fn info(self) -> &'static KindInfo {
+                match self {
+                    $(Kind::$variant => &KindInfo { id: $id, level: Level::$level, description: $description, help: $help }),*
+                }
+            }
+        }
+    };
+}
+
+kinds! {
+    Missing => "missing", Error,
+        "The credential lacks a permission that a profile requires.",
+        "The integration will fail when it needs this permission. Grant it in Greenhouse (Dev Center > API Credentials > Manage scopes, or Manage Permissions for a v1 key).";
+    Excess => "excess", Warning,
+        "The credential grants a permission that no profile requires or lists as optional.",
+        "Remove the grant in Greenhouse. Whether it fails the run depends on its risk and --fail-on-excess (default: any excess fails).";
+    WrongCredentialType => "wrong-credential-type", Error,
+        "A profile needs a different kind of credential (for example a Candidate Ingestion key) than the one being checked.",
+        "Create the kind of credential the partner documents instead; a Harvest credential handed to such a partner is pure excess.";
+    UnmappedRequirement => "unmapped-requirement", Error,
+        "A profile requires a Harvest v1 permission that has no Harvest v3 equivalent, so whether the v3 credential covers it is unknown.",
+        "Ask the partner how it replaced this v1 capability in v3, then update the profile (grantlint migrate helps).";
+    UnknownGrant => "unknown-grant", Warning,
+        "The credential grants a Harvest v1 permission that has no Harvest v3 equivalent, so it cannot be compared in v3 space.",
+        "Review the grant by hand; grantlint neither counts it as required nor silently drops it.";
+    GrantsUnknown => "grants-unknown", Error,
+        "The credential's grants could not be read (for example a token without a scope claim), so nothing can be said about them.",
+        "Read the grants another way: introspection, a saved grants file, or live with --live.";
+    UnusedOptional => "unused-optional", Note,
+        "A profile lists an optional permission that the credential does not grant.",
+        "Nothing to do unless the partner feature that uses it is wanted.";
+    AlsoNeeds => "also-needs", Note,
+        "The partner also needs another credential that grantlint cannot check (for example a job board token).",
+        "Hand that credential over separately; see the profile's notes.";
+    RequiresEverything => "requires-everything", Warning,
+        "A profile requires every permission of its vocabulary (\"Select All\"): the opposite of least privilege.",
+        "Ask the vendor for the list it really uses; until then the credential can read and delete everything, EEOC answers, offers and scorecards included.";
+    NoV3Equivalent => "no-v3-equivalent", Warning,
+        "A harvest-v1 profile requires a permission that has no Harvest v3 equivalent; it will break after the v1 retirement (31 Aug 2026).",
+        "Find out how the partner does this in v3 and update or migrate the profile.";
+    NoProvenance => "no-provenance", Warning,
+        "A profile has no `source` URL or no `reviewed` date, so nobody can tell where its list came from or how old it is.",
+        "Add `source:` (the vendor's page) and `reviewed:` (YYYY-MM-DD, when a person last compared the list with it).";
+}
+
+impl Kind {
+    pub fn id(self) -> &'static str {
+        self.info().id
+    }
+
+    pub fn by_id(id: &str) -> Option<Kind> {
+        Kind::ALL.iter().copied().find(|k| k.id() == id)
+    }
+}
+
+/// Where in a user's file a finding is about.
+#[derive(Debug, Clone, Serialize)]
+pub struct Location {
+    pub file: String,
+    pub line: usize,
+}
+
+/// One finding.
+#[derive(Debug, Clone)]
+pub struct Finding {
+    pub kind: Kind,
+    pub level: Level,
+    /// The permission in the comparison space, if the finding is about one.
+    pub permission: Option<Perm>,
+    pub risk: Option<Risk>,
+    /// Profiles the finding comes from (for missing: those that require the permission).
+    pub profiles: Vec<String>,
+    /// Greenhouse UI labels that name the permission (v1 labels a mapping came from, or the
+    /// v3 screen label).
+    pub labels: Vec<&'static str>,
+    /// The finding rests on an approximate v1 <-> v3 mapping.
+    pub approximate: bool,
+    pub fails: bool,
+    pub waived: bool,
+    pub message: String,
+    pub location: Option<Location>,
+}
+
+impl Finding {
+    pub fn new(kind: Kind, message: String) -> Self {
+        Finding {
+            kind,
+            level: kind.info().level,
+            permission: None,
+            risk: None,
+            profiles: Vec::new(),
+            labels: Vec::new(),
+            approximate: false,
+            fails: kind.info().level >= Level::Warning,
+            waived: false,
+            message,
+            location: None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn kind_ids_are_unique_and_round_trip() {
+        let mut ids: Vec<&str> = Kind::ALL.iter().map(|k| k.id()).collect();
+        ids.sort();
+        ids.dedup();
+        assert_eq!(ids.len(), Kind::ALL.len());
+        for k in Kind::ALL {
+            assert_eq!(Kind::by_id(k.id()), Some(*k));
+            assert!(!k.info().help.is_empty() && !k.info().description.is_empty());
+        }
+    }
+}

@@ -1,0 +1,449 @@
+//! Grants: what a credential actually has, read from a grants file (YAML, JSON or TOML), a
+//! saved introspection or token response, or a raw JWT access token.
+
+use std::collections::{BTreeMap, HashSet};
+use std::path::Path;
+
+use base64::Engine as _;
+use miette::SourceSpan;
+use serde::Deserialize;
+use serde::de::{self, IgnoredAny};
+
+use crate::diag::{Error, Source, SourceError};
+use crate::profile::{Api, Entry, Perm, RawPermissions, Sp, resolve};
+use crate::time;
+
+/// Where a credential's grants were read from (`grants_source` in JSON output).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum GrantsSource {
+    File,
+    Token,
+    Introspection,
+    Live,
+}
+
+impl GrantsSource {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            GrantsSource::File => "file",
+            GrantsSource::Token => "token",
+            GrantsSource::Introspection => "introspection",
+            GrantsSource::Live => "live",
+        }
+    }
+}
+
+/// What is known about a credential's grants.
+#[derive(Debug, Clone)]
+pub enum GrantState {
+    Known { api: Api, entries: Vec<Entry> },
+    /// The grants could not be read; nothing may be concluded from them.
+    Unknown { reason: String },
+}
+
+#[derive(Debug, Clone)]
+pub struct Grants {
+    /// The credential's name, if the input gives one.
+    pub credential: Option<String>,
+    pub source: GrantsSource,
+    /// The file (or `-` for stdin) the grants came from.
+    pub origin: String,
+    /// When grantlint read them (RFC 3339, UTC).
+    pub read_at: String,
+    pub state: GrantState,
+    /// Caveats to show with the result, e.g. that a token was decoded without verification.
+    pub caveats: Vec<String>,
+    pub src: Option<Source>,
+}
+
+/// A grants file as written.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawGrantsFile {
+    #[serde(default)]
+    credential: Option<Sp<String>>,
+    api: Sp<Api>,
+    granted: Sp<RawPermissions>,
+}
+
+/// A saved RFC 7662 introspection response, or a token response; other fields are ignored.
+#[derive(Debug, Deserialize)]
+struct RawTokenResponse {
+    #[serde(default)]
+    active: Option<Sp<bool>>,
+    #[serde(default)]
+    scope: Option<Sp<ScopeField>>,
+    #[serde(default)]
+    scopes: Option<Sp<ScopeField>>,
+    #[serde(default)]
+    scp: Option<Sp<ScopeField>>,
+    #[serde(default)]
+    access_token: Option<String>,
+    #[serde(default)]
+    client_id: Option<String>,
+}
+
+/// `scope` as a space-separated string or as an array of strings.
+#[derive(Debug)]
+enum ScopeField {
+    Text(String),
+    List(Vec<Sp<String>>),
+}
+
+impl<'de> Deserialize<'de> for ScopeField {
+    fn deserialize<D: de::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> de::Visitor<'de> for V {
+            type Value = ScopeField;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a space-separated string of scopes or an array of scopes")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<ScopeField, E> {
+                Ok(ScopeField::Text(v.to_string()))
+            }
+            fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<ScopeField, A::Error> {
+                let mut items = Vec::new();
+                while let Some(s) = seq.next_element::<Sp<String>>()? {
+                    items.push(s);
+                }
+                Ok(ScopeField::List(items))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+/// The top-level shape of an input, read first to tell the formats apart.
+enum Shape {
+    Map(Vec<String>),
+    Seq,
+    Other,
+}
+
+impl<'de> Deserialize<'de> for Shape {
+    fn deserialize<D: de::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> de::Visitor<'de> for V {
+            type Value = Shape;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a mapping")
+            }
+            fn visit_map<A: de::MapAccess<'de>>(self, mut map: A) -> Result<Shape, A::Error> {
+                let mut keys = Vec::new();
+                while let Some(k) = map.next_key::<String>()? {
+                    map.next_value::<IgnoredAny>()?;
+                    keys.push(k);
+                }
+                Ok(Shape::Map(keys))
+            }
+            fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<Shape, A::Error> {
+                while seq.next_element::<IgnoredAny>()?.is_some() {}
+                Ok(Shape::Seq)
+            }
+            fn visit_str<E: de::Error>(self, _: &str) -> Result<Shape, E> {
+                Ok(Shape::Other)
+            }
+            fn visit_unit<E: de::Error>(self) -> Result<Shape, E> {
+                Ok(Shape::Other)
+            }
+            fn visit_bool<E: de::Error>(self, _: bool) -> Result<Shape, E> {
+                Ok(Shape::Other)
+            }
+            fn visit_i64<E: de::Error>(self, _: i64) -> Result<Shape, E> {
+                Ok(Shape::Other)
+            }
+            fn visit_u64<E: de::Error>(self, _: u64) -> Result<Shape, E> {
+                Ok(Shape::Other)
+            }
+            fn visit_f64<E: de::Error>(self, _: f64) -> Result<Shape, E> {
+                Ok(Shape::Other)
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Format {
+    Yaml,
+    Toml,
+}
+
+fn yaml_err(src: &Source) -> impl Fn(serde_saphyr::Error) -> Error + '_ {
+    move |e| Error::Input(Box::new(SourceError::from_yaml(src, &e)))
+}
+
+impl Grants {
+    /// Read `--grants FILE`: format by extension (`.toml` is TOML; `.json`, `.yaml`, `.yml`
+    /// and anything else are read with the YAML parser, of which JSON is a subset).
+    pub fn from_file(path: &Path) -> Result<Grants, Error> {
+        let src = Source::read(path)?;
+        let format = match path.extension().and_then(|e| e.to_str()) {
+            Some("toml") => Format::Toml,
+            _ => Format::Yaml,
+        };
+        Self::from_source(src, format == Format::Toml)
+    }
+
+    pub fn from_source(src: Source, toml: bool) -> Result<Grants, Error> {
+        let format = if toml { Format::Toml } else { Format::Yaml };
+        let shape: Shape = match format {
+            Format::Yaml => serde_saphyr::from_str_with_options(&src.text, crate::yaml_options()).map_err(yaml_err(&src))?,
+            Format::Toml => crate::profile::with_toml_spans(|| toml::from_str(&src.text))
+                .map_err(|e| Error::Input(Box::new(SourceError::from_toml(&src, &e))))?,
+        };
+        let keys = match shape {
+            Shape::Seq if format == Format::Yaml => {
+                // A bare list: v3 scopes.
+                let list: Vec<Sp<String>> =
+                    serde_saphyr::from_str_with_options(&src.text, crate::yaml_options()).map_err(yaml_err(&src))?;
+                let entries = resolve_all(&src, Api::HarvestV3, list.iter(), true)?;
+                return Ok(Grants::file(src, None, GrantState::Known { api: Api::HarvestV3, entries }));
+            }
+            Shape::Map(keys) => keys,
+            _ => {
+                return Err(not_grants(&src));
+            }
+        };
+        let token_keys = ["active", "scope", "scopes", "scp", "access_token"];
+        if keys.iter().any(|k| k == "granted") || !keys.iter().any(|k| token_keys.contains(&k.as_str())) {
+            if !keys.iter().any(|k| k == "granted" || k == "api" || k == "credential") {
+                return Err(not_grants(&src));
+            }
+            let raw: RawGrantsFile = match format {
+                Format::Yaml => serde_saphyr::from_str_with_options(&src.text, crate::yaml_options()).map_err(yaml_err(&src))?,
+                Format::Toml => crate::profile::with_toml_spans(|| toml::from_str(&src.text))
+                    .map_err(|e| Error::Input(Box::new(SourceError::from_toml(&src, &e))))?,
+            };
+            let api = raw.api.value;
+            let items: Vec<&Sp<String>> = match &raw.granted.value {
+                RawPermissions::All => {
+                    let entries = crate::profile::all_of(api, raw.granted.span);
+                    let credential = raw.credential.map(|c| c.value);
+                    return Ok(Grants::file(src, credential, GrantState::Known { api, entries }));
+                }
+                RawPermissions::List(items) => items.iter().collect(),
+                RawPermissions::Groups(groups) => groups.iter().flat_map(|(_, items)| items.iter()).collect(),
+            };
+            let entries = resolve_all(&src, api, items.into_iter(), true)?;
+            let credential = raw.credential.map(|c| c.value);
+            return Ok(Grants::file(src, credential, GrantState::Known { api, entries }));
+        }
+        if format == Format::Toml {
+            return Err(not_grants(&src));
+        }
+        let raw: RawTokenResponse =
+            serde_saphyr::from_str_with_options(&src.text, crate::yaml_options()).map_err(yaml_err(&src))?;
+        Self::from_token_response(src, raw)
+    }
+
+    fn file(src: Source, credential: Option<String>, state: GrantState) -> Grants {
+        Grants {
+            credential,
+            source: GrantsSource::File,
+            origin: src.name.clone(),
+            read_at: time::now_rfc3339(),
+            state,
+            caveats: Vec::new(),
+            src: Some(src),
+        }
+    }
+
+    fn from_token_response(src: Source, raw: RawTokenResponse) -> Result<Grants, Error> {
+        if let Some(active) = &raw.active {
+            if !active.value {
+                return Err(Error::Input(Box::new(
+                    SourceError::at(&src, active.span, "the introspection response says the token is not active".into(), "inactive")
+                        .with_help("the token expired or was revoked, so it grants nothing; introspect a fresh token"),
+                )));
+            }
+        }
+        let field = raw.scope.or(raw.scopes).or(raw.scp);
+        let mut grants = Grants {
+            credential: raw.client_id.clone(),
+            source: GrantsSource::Introspection,
+            origin: src.name.clone(),
+            read_at: time::now_rfc3339(),
+            state: GrantState::Unknown { reason: String::new() },
+            caveats: Vec::new(),
+            src: None,
+        };
+        match field {
+            Some(field) => {
+                grants.state = GrantState::Known { api: Api::HarvestV3, entries: scope_entries(&src, &field)? };
+            }
+            None => match raw.access_token {
+                // A saved token response: the scopes, if any, are in the JWT's claims.
+                Some(token) => {
+                    let from_jwt = Grants::from_jwt(&token, &src.name)?;
+                    grants.source = GrantsSource::Token;
+                    grants.state = from_jwt.state;
+                    grants.caveats = from_jwt.caveats;
+                }
+                None => {
+                    grants.state = GrantState::Unknown {
+                        reason: "the response has no `scope`, `scopes` or `scp` field".into(),
+                    };
+                }
+            },
+        }
+        grants.src = Some(src);
+        Ok(grants)
+    }
+
+    /// Decode a raw JWT access token (`--token`). The signature is not verified: grantlint
+    /// only reads which scopes the token claims, and says so in its output. The token itself
+    /// is a secret and appears in no message.
+    pub fn from_jwt(token: &str, origin: &str) -> Result<Grants, Error> {
+        let token = token.trim();
+        let bad = |why: &str| {
+            Error::Usage(format!(
+                "{origin}: not a JWT access token ({why}); a Harvest v3 access token is three base64url parts separated by dots"
+            ))
+        };
+        let mut parts = token.split('.');
+        let (Some(_header), Some(payload), Some(_sig), None) = (parts.next(), parts.next(), parts.next(), parts.next()) else {
+            return Err(bad("wrong number of parts"));
+        };
+        let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
+            .decode(payload.trim_end_matches('='))
+            .map_err(|_| bad("the payload is not base64url"))?;
+        let claims: BTreeMap<String, serde_json::Value> =
+            serde_json::from_slice(&bytes).map_err(|_| bad("the payload is not a JSON object"))?;
+        let mut grants = Grants {
+            credential: claims.get("client_id").and_then(|v| v.as_str()).map(str::to_string),
+            source: GrantsSource::Token,
+            origin: origin.to_string(),
+            read_at: time::now_rfc3339(),
+            state: GrantState::Unknown { reason: String::new() },
+            caveats: vec!["token decoded without verifying its signature".into()],
+            src: None,
+        };
+        let scopes: Option<Vec<String>> = ["scope", "scp", "scopes"].iter().find_map(|k| match claims.get(*k)? {
+            serde_json::Value::String(s) => Some(s.split_whitespace().map(str::to_string).collect()),
+            serde_json::Value::Array(a) => Some(a.iter().filter_map(|v| v.as_str().map(str::to_string)).collect()),
+            _ => None,
+        });
+        match scopes {
+            None => {
+                grants.state = GrantState::Unknown {
+                    reason: "the token has no `scope` or `scp` claim; its scopes cannot be read from it".into(),
+                }
+            }
+            Some(list) => {
+                let mut entries = Vec::new();
+                let mut seen = HashSet::new();
+                for s in list {
+                    match resolve(Api::HarvestV3, &s) {
+                        Ok(perm) => {
+                            if seen.insert(perm) {
+                                entries.push(Entry { perm, span: (0, 0).into() });
+                            }
+                        }
+                        Err(_) => {
+                            let shown: String = s.chars().take(80).collect();
+                            return Err(Error::Usage(format!(
+                                "{origin}: the token claims scope `{shown}`, which is not in grantlint's catalog of Harvest v3 scopes; \
+                                 Greenhouse may have added it since the catalog was made (see `grantlint catalog`)"
+                            )));
+                        }
+                    }
+                }
+                grants.state = GrantState::Known { api: Api::HarvestV3, entries };
+            }
+        }
+        Ok(grants)
+    }
+
+    /// The permissions granted, when known.
+    pub fn entries(&self) -> Option<(Api, &[Entry])> {
+        match &self.state {
+            GrantState::Known { api, entries } => Some((*api, entries)),
+            GrantState::Unknown { .. } => None,
+        }
+    }
+}
+
+fn not_grants(src: &Source) -> Error {
+    Error::Input(Box::new(SourceError::whole(
+        src.clone(),
+        "this is neither a grants file nor an introspection response".into(),
+        Some(
+            "a grants file has `api:` (harvest-v1 or harvest-v3) and `granted:` (the permissions); \
+             an introspection response has `active` and `scope`"
+                .into(),
+        ),
+    )))
+}
+
+/// Resolve each entry; all problems are reported at once. `strict` makes a duplicate an error.
+fn resolve_all<'a>(
+    src: &Source,
+    api: Api,
+    items: impl Iterator<Item = &'a Sp<String>>,
+    strict: bool,
+) -> Result<Vec<Entry>, Error> {
+    let mut errors = Vec::new();
+    let mut entries: Vec<Entry> = Vec::new();
+    for item in items {
+        match resolve(api, &item.value) {
+            Ok(perm) => {
+                if let Some(first) = entries.iter().find(|e| e.perm == perm) {
+                    if strict {
+                        errors.push(
+                            SourceError::at(src, item.span, format!("`{}` is granted twice", perm.label()), "again here")
+                                .with_label(first.span, "first here")
+                                .with_help(format!("both name {}; remove one", perm.id())),
+                        );
+                    }
+                    continue;
+                }
+                entries.push(Entry { perm, span: item.span });
+            }
+            Err(problem) => errors.push(problem.into_error(src, item.span, api)),
+        }
+    }
+    if errors.is_empty() { Ok(entries) } else { Err(Error::inputs(errors)) }
+}
+
+/// The scopes of an introspection response's `scope` field, each with its own span.
+fn scope_entries(src: &Source, field: &Sp<ScopeField>) -> Result<Vec<Entry>, Error> {
+    match &field.value {
+        ScopeField::List(items) => resolve_all(src, Api::HarvestV3, items.iter(), false),
+        ScopeField::Text(text) => {
+            // Point each word at its place inside the string literal when it can be found there.
+            let start = field.span.offset();
+            let end = (start + field.span.len()).min(src.text.len());
+            let literal = src.text.get(start..end).unwrap_or("");
+            let mut cursor = 0;
+            let words: Vec<Sp<String>> = text
+                .split_whitespace()
+                .map(|w| {
+                    let span: SourceSpan = match literal[cursor..].find(w) {
+                        Some(i) => {
+                            cursor += i + w.len();
+                            (start + cursor - w.len(), w.len()).into()
+                        }
+                        None => field.span,
+                    };
+                    Sp { value: w.to_string(), span }
+                })
+                .collect();
+            resolve_all(src, Api::HarvestV3, words.iter(), false)
+        }
+    }
+}
+
+/// Accept `Perm` values in tests and callers that build grants by hand.
+pub fn known(api: Api, perms: &[Perm], source: GrantsSource) -> Grants {
+    Grants {
+        credential: None,
+        source,
+        origin: String::from("-"),
+        read_at: time::now_rfc3339(),
+        state: GrantState::Known { api, entries: perms.iter().map(|&perm| Entry { perm, span: (0, 0).into() }).collect() },
+        caveats: Vec::new(),
+        src: None,
+    }
+}

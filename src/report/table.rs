@@ -1,0 +1,190 @@
+//! The human format: a table of findings, missing first, then excess by descending risk,
+//! each permission with its Greenhouse label beside it, and a summary line.
+
+use std::io::Write;
+
+use comfy_table::{Attribute, Cell, Color, ContentArrangement, Table, presets};
+
+use super::Style;
+use crate::catalog::{self, Risk};
+use crate::check::{CheckResult, Verdict};
+use crate::finding::{Finding, Kind, Level};
+use crate::profile::{Api, Perm};
+
+pub fn new_table(style: Style, header: &[&str]) -> Table {
+    let mut t = Table::new();
+    t.load_style(presets::UTF8_FULL_CONDENSED.with_rounded_corners()).set_content_arrangement(ContentArrangement::Dynamic).set_width(super::width());
+    if !style.color {
+        t.force_no_tty();
+    } else {
+        t.enforce_styling();
+    }
+    t.set_header(header.iter().map(|h| Cell::new(h).add_attribute(Attribute::Bold)));
+    t
+}
+
+fn risk_cell(risk: Option<Risk>) -> Cell {
+    match risk {
+        None => Cell::new(""),
+        Some(r) => {
+            let c = Cell::new(r.as_str());
+            match r {
+                Risk::Critical => c.fg(Color::Red).add_attribute(Attribute::Bold),
+                Risk::High => c.fg(Color::Red),
+                Risk::Medium => c.fg(Color::Yellow),
+                Risk::Low => c,
+            }
+        }
+    }
+}
+
+fn status(f: &Finding) -> Cell {
+    let text = match f.kind {
+        Kind::Missing => "MISSING",
+        Kind::Excess => "EXCESS",
+        Kind::UnknownGrant => "UNKNOWN",
+        Kind::UnmappedRequirement => "UNKNOWN",
+        Kind::UnusedOptional => "optional",
+        _ => f.kind.id(),
+    };
+    let c = Cell::new(text);
+    if f.waived {
+        c.fg(Color::DarkGrey)
+    } else if f.fails {
+        c.fg(Color::Red).add_attribute(Attribute::Bold)
+    } else {
+        c.fg(Color::Yellow)
+    }
+}
+
+/// "Group > label" as Greenhouse's screen shows the permission.
+pub fn screen_label(perm: Perm) -> String {
+    format!("{} › {}", perm.group(), perm.label())
+}
+
+fn why(f: &Finding, space: Api) -> String {
+    let mut parts = Vec::new();
+    if let Some(perm) = f.permission {
+        let (effect, class) = match perm {
+            Perm::V1(v) => (catalog::v1(v).effect, catalog::v1(v).data_class),
+            Perm::V3(s) => (catalog::scope(s).effect, catalog::scope(s).data_class),
+        };
+        match f.kind {
+            Kind::Missing | Kind::UnusedOptional => {
+                parts.push(format!("needed by {}", f.profiles.join(", ")));
+                if space == Api::HarvestV3 && matches!(perm, Perm::V3(_)) && f.labels.first() != Some(&perm.label()) {
+                    parts.push(format!("for {}", f.labels.join("; ")));
+                }
+            }
+            _ => parts.push(format!("{} · {}", effect_word(effect), class_word(class))),
+        }
+    }
+    if f.approximate {
+        parts.push("≈ approximate v1→v3 mapping".into());
+    }
+    if f.waived {
+        parts.push("waived".into());
+    }
+    parts.join("\n")
+}
+
+pub fn effect_word(e: catalog::Effect) -> &'static str {
+    match e {
+        catalog::Effect::Read => "read",
+        catalog::Effect::Write => "write",
+        catalog::Effect::Destroy => "destroy",
+    }
+}
+
+pub fn class_word(c: catalog::DataClass) -> &'static str {
+    use catalog::DataClass as C;
+    match c {
+        C::Reference => "reference data",
+        C::Jobs => "jobs",
+        C::Candidate => "candidate PII",
+        C::Sensitive => "EEOC / demographics",
+        C::Compensation => "offers / compensation",
+        C::Feedback => "interview feedback",
+        C::UserAdmin => "user administration",
+        C::System => "system",
+    }
+}
+
+pub fn render(results: &[CheckResult], style: Style, out: &mut dyn Write) -> std::io::Result<()> {
+    for (i, r) in results.iter().enumerate() {
+        if i > 0 {
+            writeln!(out)?;
+        }
+        render_one(r, style, out)?;
+    }
+    Ok(())
+}
+
+fn render_one(r: &CheckResult, style: Style, out: &mut dyn Write) -> std::io::Result<()> {
+    writeln!(
+        out,
+        "{} {} against {}",
+        style.bold("credential"),
+        style.bold(&r.credential),
+        r.profiles.join(" + ")
+    )?;
+    writeln!(
+        out,
+        "{}",
+        style.dim(&format!(
+            "grants: {} ({}, read {}) · compared in {} space",
+            r.grants_origin,
+            r.grants_source.as_str(),
+            r.read_at,
+            r.space.as_str()
+        ))
+    )?;
+    for c in &r.caveats {
+        writeln!(out, "{}", style.yellow(&format!("caveat: {c}")))?;
+    }
+    let rows: Vec<&Finding> =
+        r.findings.iter().filter(|f| f.permission.is_some() && f.kind != Kind::UnusedOptional).collect();
+    if !rows.is_empty() {
+        let mut t = new_table(style, &["Status", "Risk", "Permission", "Greenhouse screen", "Why"]);
+        for f in &rows {
+            let perm = f.permission.expect("filtered");
+            t.add_row(vec![status(f), risk_cell(f.risk), Cell::new(perm.id()), Cell::new(screen_label(perm)), Cell::new(why(f, r.space))]);
+        }
+        writeln!(out, "{t}")?;
+    }
+    for f in r.findings.iter().filter(|f| f.permission.is_none() || f.kind == Kind::UnusedOptional) {
+        let tag = format!("{}[{}]", f.level.as_str(), f.kind.id());
+        let tag = match (f.fails, f.level) {
+            (true, _) => style.red(&tag),
+            (false, Level::Note) => style.dim(&tag),
+            _ => style.yellow(&tag),
+        };
+        writeln!(out, "{tag}: {}", f.message)?;
+    }
+    writeln!(out, "{}", summary_line(r, style))
+}
+
+fn summary_line(r: &CheckResult, style: Style) -> String {
+    let verdict = match r.verdict {
+        Verdict::Pass => style.green("PASS"),
+        Verdict::Fail => style.red("FAIL"),
+    };
+    let mut by_risk = Vec::new();
+    for risk in Risk::ALL.iter().rev() {
+        let n = r.findings.iter().filter(|f| f.kind == Kind::Excess && f.risk == Some(*risk)).count();
+        if n > 0 {
+            by_risk.push(format!("{n} {risk}"));
+        }
+    }
+    let excess = if by_risk.is_empty() {
+        format!("{} excess", r.summary.excess)
+    } else {
+        format!("{} excess ({})", r.summary.excess, by_risk.join(", "))
+    };
+    let s = &r.summary;
+    let hint = if s.missing + s.excess > 0 { " · --format checklist shows what to tick and untick" } else { "" };
+    format!(
+        "{verdict}: {} missing, {excess} · {} required, {} granted, {} waived{hint}",
+        s.missing, s.required, s.granted, s.waived
+    )
+}
