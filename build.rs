@@ -18,7 +18,11 @@ fn read_tsv(path: &str) -> Vec<BTreeMap<String, String>> {
         .map(|(i, line)| {
             let cells: Vec<&str> = line.split('\t').collect();
             assert_eq!(cells.len(), header.len(), "{path}:{}: wrong number of columns", i + 2);
-            header.iter().map(|h| h.to_string()).zip(cells.iter().map(|c| c.to_string())).collect()
+            header
+                .iter()
+                .map(|h| h.to_string())
+                .zip(cells.iter().map(|c| c.to_string()))
+                .collect()
         })
         .collect()
 }
@@ -28,13 +32,22 @@ fn variant(kind: &str, value: &str) -> String {
         .split('_')
         .map(|w| {
             let mut c = w.chars();
-            c.next().map(|f| f.to_uppercase().collect::<String>() + c.as_str()).unwrap_or_default()
+            c.next()
+                .map(|f| f.to_uppercase().collect::<String>() + c.as_str())
+                .unwrap_or_default()
         })
         .collect();
     let allowed: &[&str] = match kind {
         "Effect" => &["Read", "Write", "Destroy"],
         "DataClass" => &[
-            "Reference", "Jobs", "Candidate", "Sensitive", "Compensation", "Feedback", "UserAdmin", "System",
+            "Reference",
+            "Jobs",
+            "Candidate",
+            "Sensitive",
+            "Compensation",
+            "Feedback",
+            "UserAdmin",
+            "System",
         ],
         "Binding" => &["Spec", "Inferred", "None"],
         "Mapping" => &["Equivalent", "Approximate", "None"],
@@ -52,14 +65,21 @@ fn main() {
     let ops = read_tsv("catalog/v3_operations.tsv");
     let v1 = read_tsv("catalog/v1_permissions.tsv");
 
-    let scope_idx: BTreeMap<&str, usize> =
-        scopes.iter().enumerate().map(|(i, s)| (s["scope"].as_str(), i)).collect();
+    let scope_idx: BTreeMap<&str, usize> = scopes
+        .iter()
+        .enumerate()
+        .map(|(i, s)| (s["scope"].as_str(), i))
+        .collect();
     assert_eq!(scope_idx.len(), scopes.len(), "duplicate scope");
 
     // v3 operations grouped by scope, in file order.
     let mut ops_by_scope: BTreeMap<&str, Vec<&BTreeMap<String, String>>> = BTreeMap::new();
     for op in &ops {
-        assert!(scope_idx.contains_key(op["scope"].as_str()), "operation names unknown scope {}", op["scope"]);
+        assert!(
+            scope_idx.contains_key(op["scope"].as_str()),
+            "operation names unknown scope {}",
+            op["scope"]
+        );
         ops_by_scope.entry(op["scope"].as_str()).or_default().push(op);
     }
 
@@ -67,9 +87,20 @@ fn main() {
     let mut v1_by_scope: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
     for (i, p) in v1.iter().enumerate() {
         let mapped: Vec<&str> = p["v3_scopes"].split_whitespace().collect();
-        assert_eq!(mapped.is_empty(), p["mapping"] == "none", "{} {}: mapping vs scopes", p["method"], p["path"]);
+        assert_eq!(
+            mapped.is_empty(),
+            p["mapping"] == "none",
+            "{} {}: mapping vs scopes",
+            p["method"],
+            p["path"]
+        );
         for s in mapped {
-            assert!(scope_idx.contains_key(s), "v1 {} {} maps to unknown scope {s}", p["method"], p["path"]);
+            assert!(
+                scope_idx.contains_key(s),
+                "v1 {} {} maps to unknown scope {s}",
+                p["method"],
+                p["path"]
+            );
             v1_by_scope.entry(s).or_default().push(i);
         }
     }
@@ -89,8 +120,10 @@ fn main() {
             )
             .unwrap();
         }
-        let v1s: Vec<String> =
-            v1_by_scope.get(id).map(|v| v.iter().map(|i| format!("V1Id({i})")).collect()).unwrap_or_default();
+        let v1s: Vec<String> = v1_by_scope
+            .get(id)
+            .map(|v| v.iter().map(|i| format!("V1Id({i})")).collect())
+            .unwrap_or_default();
         if s["binding"] == "spec" {
             assert!(!ops_src.is_empty(), "{id}: binding spec but no operation");
         }
@@ -110,13 +143,23 @@ fn main() {
     }
     out.push_str("];\n\n");
 
-    writeln!(out, "pub(crate) static V1_PERMISSIONS: [V1Permission; {}] = [", v1.len()).unwrap();
+    writeln!(
+        out,
+        "pub(crate) static V1_PERMISSIONS: [V1Permission; {}] = [",
+        v1.len()
+    )
+    .unwrap();
     for (i, p) in v1.iter().enumerate() {
         let key = format!("{} {}", p["method"], p["path"]);
-        let aliases: Vec<String> =
-            p["aliases"].split('|').filter(|a| !a.is_empty()).map(|a| format!("{a:?}")).collect();
-        let v3: Vec<String> =
-            p["v3_scopes"].split_whitespace().map(|s| format!("ScopeId({})", scope_idx[s])).collect();
+        let aliases: Vec<String> = p["aliases"]
+            .split('|')
+            .filter(|a| !a.is_empty())
+            .map(|a| format!("{a:?}"))
+            .collect();
+        let v3: Vec<String> = p["v3_scopes"]
+            .split_whitespace()
+            .map(|s| format!("ScopeId({})", scope_idx[s]))
+            .collect();
         writeln!(
             out,
             "    V1Permission {{ vid: V1Id({i}), key: {key:?}, group: {:?}, label: {:?}, aliases: &[{}], method: {:?}, path: {:?}, effect: {}, data_class: {}, on_behalf_of: {}, label_evidence: {}, evidence: {:?}, v3: &[{}], mapping: {}, mapping_basis: {}, note: {:?} }},",
@@ -147,19 +190,34 @@ fn main() {
         }
         out.push_str("];\n\n");
     };
-    index("SCOPE_BY_ID", "ScopeId", scopes.iter().enumerate().map(|(i, s)| (s["scope"].clone(), i)).collect(), &mut out);
+    index(
+        "SCOPE_BY_ID",
+        "ScopeId",
+        scopes
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (s["scope"].clone(), i))
+            .collect(),
+        &mut out,
+    );
 
     let mut labels = BTreeMap::new();
     for (i, s) in scopes.iter().enumerate() {
         let n = normalize_label(&s["label"]);
-        assert!(labels.insert(n.clone(), i).is_none(), "two scopes share the label {n:?}");
+        assert!(
+            labels.insert(n.clone(), i).is_none(),
+            "two scopes share the label {n:?}"
+        );
     }
     index("SCOPE_BY_LABEL", "ScopeId", labels, &mut out);
 
     let mut by_op = BTreeMap::new();
     for op in &ops {
         let k = format!("{} {}", op["method"], op["path"]);
-        assert!(by_op.insert(k.clone(), scope_idx[op["scope"].as_str()]).is_none(), "duplicate operation {k}");
+        assert!(
+            by_op.insert(k.clone(), scope_idx[op["scope"].as_str()]).is_none(),
+            "duplicate operation {k}"
+        );
     }
     index("SCOPE_BY_OPERATION", "ScopeId", by_op, &mut out);
 
@@ -184,7 +242,8 @@ fn main() {
 
     let out_dir = std::env::var("OUT_DIR").expect("OUT_DIR");
     std::fs::write(Path::new(&out_dir).join("catalog_data.rs"), out).expect("write catalog_data.rs");
-    std::fs::write(Path::new(&out_dir).join("builtin_profiles.rs"), builtin_profiles()).expect("write builtin_profiles.rs");
+    std::fs::write(Path::new(&out_dir).join("builtin_profiles.rs"), builtin_profiles())
+        .expect("write builtin_profiles.rs");
 }
 
 /// The built-in profiles, `profiles/*.yaml`, embedded in the binary (sorted by id).
@@ -197,10 +256,19 @@ fn builtin_profiles() -> String {
         .collect();
     ids.sort();
     let mut out = String::from("// @generated by build.rs from profiles/*.yaml. Do not edit.\n");
-    writeln!(out, "pub(crate) static BUILTIN_PROFILES: [(&str, &str); {}] = [", ids.len()).unwrap();
+    writeln!(
+        out,
+        "pub(crate) static BUILTIN_PROFILES: [(&str, &str); {}] = [",
+        ids.len()
+    )
+    .unwrap();
     for id in ids {
         println!("cargo::rerun-if-changed=profiles/{id}.yaml");
-        writeln!(out, "    ({id:?}, include_str!(concat!(env!(\"CARGO_MANIFEST_DIR\"), \"/profiles/{id}.yaml\"))),").unwrap();
+        writeln!(
+            out,
+            "    ({id:?}, include_str!(concat!(env!(\"CARGO_MANIFEST_DIR\"), \"/profiles/{id}.yaml\"))),"
+        )
+        .unwrap();
     }
     out.push_str("];\n");
     out

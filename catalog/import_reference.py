@@ -81,6 +81,7 @@ def write_v3():
             scope = s["scope"]
             _, resource, action = scope.split(":")
             group = resource.replace("_", " ").capitalize()
+            group = {"Eeoc": "EEOC", "Ai opt out statuses": "AI opt out statuses"}.get(group, group)
             note = ""
             if scope == "auditlog:events:list":
                 group = "Audit log"
@@ -306,6 +307,8 @@ def write_v1():
         if vm:
             aliases = re.findall(r"`([^`]+)`", vm.group(1))
         aliases += EXTRA_ALIASES.get(key, [])
+        # The variants are in the aliases column now; keep the rest of the note.
+        notes = "; ".join(p.strip() for p in re.split(r";\s*(?=[A-Z])", notes) if p.strip() and not p.strip().startswith("Variants:"))
         scopes, quality, basis, mnote = V1_MAP[key]
         scopes = " ".join("harvest:" + s if not s.startswith("auditlog:") else s for s in scopes.split())
         grp = "Users" if group == "User Permissions" else group

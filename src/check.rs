@@ -42,7 +42,10 @@ pub struct Policy {
 
 impl Default for Policy {
     fn default() -> Self {
-        Policy { fail_on_missing: true, fail_on_excess: ExcessThreshold::AtLeast(Risk::Low) }
+        Policy {
+            fail_on_missing: true,
+            fail_on_excess: ExcessThreshold::AtLeast(Risk::Low),
+        }
     }
 }
 
@@ -101,17 +104,23 @@ fn translate(
 ) -> Vec<&'static catalog::V1Permission> {
     let mut unmapped = Vec::new();
     for e in entries {
-        let location = profile.map(|p| Location { file: p.src.name.clone(), line: p.src.line_of(e.span.offset()) });
+        let location = profile.map(|p| Location {
+            file: p.src.name.clone(),
+            line: p.src.line_of(e.span.offset()),
+        });
         let mut add = |perm: Perm, approximate: bool, v1_label: Option<&'static str>| {
-            let why = into.entry(perm).or_insert_with(|| Why { approximate: true, ..Why::default() });
+            let why = into.entry(perm).or_insert_with(|| Why {
+                approximate: true,
+                ..Why::default()
+            });
             why.approximate &= approximate;
             if let Some(p) = profile {
                 why.profiles.insert(p.id.clone());
             }
-            if let Some(l) = v1_label {
-                if !why.v1_labels.contains(&l) {
-                    why.v1_labels.push(l);
-                }
+            if let Some(l) = v1_label
+                && !why.v1_labels.contains(&l)
+            {
+                why.v1_labels.push(l);
             }
             if why.location.is_none() {
                 why.location = location.clone();
@@ -136,7 +145,10 @@ fn translate(
 /// Compare one credential's grants with the union of some profiles.
 pub fn check(credential: &str, profiles: &[Profile], grants: &Grants, policy: &Policy) -> CheckResult {
     let profile_ids: Vec<String> = profiles.iter().map(|p| p.id.clone()).collect();
-    let harvest_profiles: Vec<&Profile> = profiles.iter().filter(|p| p.credential == CredentialKind::Harvest).collect();
+    let harvest_profiles: Vec<&Profile> = profiles
+        .iter()
+        .filter(|p| p.credential == CredentialKind::Harvest)
+        .collect();
     let mut findings = Vec::new();
 
     let grants_api = match &grants.state {
@@ -160,14 +172,21 @@ pub fn check(credential: &str, profiles: &[Profile], grants: &Grants, policy: &P
             ),
         );
         f.profiles = vec![p.id.clone()];
-        f.location = Some(Location { file: p.src.name.clone(), line: 1 });
+        f.location = Some(Location {
+            file: p.src.name.clone(),
+            line: 1,
+        });
         findings.push(f);
     }
     for p in profiles {
         for other in &p.also_needs {
             let mut f = Finding::new(
                 Kind::AlsoNeeds,
-                format!("profile `{}` also needs a {}, which grantlint cannot check", p.id, other.as_str()),
+                format!(
+                    "profile `{}` also needs a {}, which grantlint cannot check",
+                    p.id,
+                    other.as_str()
+                ),
             );
             f.profiles = vec![p.id.clone()];
             findings.push(f);
@@ -194,7 +213,10 @@ pub fn check(credential: &str, profiles: &[Profile], grants: &Grants, policy: &P
         translate(&p.optional, space, Some(p), &mut optional);
     }
 
-    let mut summary = Summary { required: required.len(), ..Summary::default() };
+    let mut summary = Summary {
+        required: required.len(),
+        ..Summary::default()
+    };
     match &grants.state {
         GrantState::Unknown { reason } => {
             let mut f = Finding::new(
@@ -248,7 +270,10 @@ pub fn check(credential: &str, profiles: &[Profile], grants: &Grants, policy: &P
                 if granted.contains_key(perm) || required.contains_key(perm) {
                     continue;
                 }
-                let mut f = Finding::new(Kind::UnusedOptional, format!("optional {} is not granted", describe(*perm)));
+                let mut f = Finding::new(
+                    Kind::UnusedOptional,
+                    format!("optional {} is not granted", describe(*perm)),
+                );
                 fill(&mut f, *perm, why);
                 findings.push(f);
             }
@@ -266,7 +291,11 @@ pub fn check(credential: &str, profiles: &[Profile], grants: &Grants, policy: &P
             .then(b.risk.cmp(&a.risk))
             .then(a.permission.map(Perm::id).cmp(&b.permission.map(Perm::id)))
     });
-    let verdict = if findings.iter().any(|f| f.fails && !f.waived) { Verdict::Fail } else { Verdict::Pass };
+    let verdict = if findings.iter().any(|f| f.fails && !f.waived) {
+        Verdict::Fail
+    } else {
+        Verdict::Pass
+    };
     CheckResult {
         credential: credential.to_string(),
         profiles: profile_ids,
@@ -285,13 +314,23 @@ fn fill(f: &mut Finding, perm: Perm, why: &Why) {
     f.permission = Some(perm);
     f.risk = Some(perm.risk());
     f.profiles = why.profiles.iter().cloned().collect();
-    f.labels = if why.v1_labels.is_empty() { vec![perm.label()] } else { why.v1_labels.clone() };
+    f.labels = if why.v1_labels.is_empty() {
+        vec![perm.label()]
+    } else {
+        why.v1_labels.clone()
+    };
     f.approximate = why.approximate;
     f.location = why.location.clone();
 }
 
 fn describe(perm: Perm) -> String {
-    format!("{} ({} > {}, {} risk)", perm.id(), perm.group(), perm.label(), perm.risk())
+    format!(
+        "{} ({} > {}, {} risk)",
+        perm.id(),
+        perm.group(),
+        perm.label(),
+        perm.risk()
+    )
 }
 
 /// Report order: what breaks the integration, then what over-exposes, then the rest.
@@ -303,4 +342,3 @@ fn order(kind: Kind) -> u8 {
         _ => 3,
     }
 }
-

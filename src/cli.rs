@@ -46,7 +46,7 @@ pub enum Command {
 #[derive(Debug, Args, Clone, Default)]
 pub struct ProfileDirs {
     /// A directory of user profiles (repeatable); a profile there replaces a built-in with the same id.
-    #[arg(long = "profile-dir", value_name = "DIR")]
+    #[arg(long = "profile-dir", value_name = "DIR", global = true)]
     pub dirs: Vec<PathBuf>,
 }
 

@@ -10,6 +10,9 @@ use miette::{Diagnostic, LabeledSpan, NamedSource, SourceSpan};
 /// this large is a mistake or an attack, and is refused before it is parsed.
 pub const MAX_INPUT_BYTES: u64 = 4 * 1024 * 1024;
 
+/// Longest line a diagnostic quotes; past it, the position is given in words.
+const MAX_SNIPPET_LINE: usize = 400;
+
 /// A text the user gave us, kept so diagnostics can quote it.
 #[derive(Clone, Debug)]
 pub struct Source {
@@ -19,7 +22,10 @@ pub struct Source {
 
 impl Source {
     pub fn new(name: impl Into<String>, text: impl Into<Arc<str>>) -> Self {
-        Source { name: name.into(), text: text.into() }
+        Source {
+            name: name.into(),
+            text: text.into(),
+        }
     }
 
     /// Read a file, refusing huge, binary or non-UTF-8 input with a clear error.
@@ -32,7 +38,9 @@ impl Source {
         }
         let mut bytes = Vec::new();
         use std::io::Read;
-        file.take(MAX_INPUT_BYTES + 1).read_to_end(&mut bytes).map_err(|e| Error::io(path, e))?;
+        file.take(MAX_INPUT_BYTES + 1)
+            .read_to_end(&mut bytes)
+            .map_err(|e| Error::io(path, e))?;
         Self::from_bytes(name, bytes)
     }
 
@@ -41,7 +49,10 @@ impl Source {
             return Err(Error::Input(Box::new(SourceError::whole(
                 Source::new(name, ""),
                 format!("input is larger than the {} MiB limit", MAX_INPUT_BYTES / 1024 / 1024),
-                Some("grantlint reads profiles, grants and tokens of a few KiB; check that this is the right file".into()),
+                Some(
+                    "grantlint reads profiles, grants and tokens of a few KiB; check that this is the right file"
+                        .into(),
+                ),
             ))));
         }
         if bytes.contains(&0) {
@@ -72,7 +83,11 @@ impl Source {
 
     /// 1-based line of a byte offset.
     pub fn line_of(&self, offset: usize) -> usize {
-        self.text.as_bytes()[..offset.min(self.text.len())].iter().filter(|&&b| b == b'\n').count() + 1
+        self.text.as_bytes()[..offset.min(self.text.len())]
+            .iter()
+            .filter(|&&b| b == b'\n')
+            .count()
+            + 1
     }
 }
 
@@ -91,6 +106,22 @@ pub struct SourceError {
 
 impl SourceError {
     pub fn at(src: &Source, span: SourceSpan, message: String, label: impl Into<String>) -> Self {
+        let text: &str = &src.text;
+        let offset = span.offset().min(text.len());
+        let start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
+        let end = text[offset..].find('\n').map_or(text.len(), |i| offset + i);
+        if end - start > MAX_SNIPPET_LINE {
+            // Quoting a minified or hostile one-line file would print all of it: give the
+            // position in words instead.
+            let line = text[..offset].matches('\n').count() + 1;
+            let col = text[start..offset].chars().count() + 1;
+            return SourceError {
+                message: format!("{message} (at {}:{line}:{col})", src.name),
+                src: Source::new(src.name.clone(), "").named(),
+                labels: vec![],
+                help: None,
+            };
+        }
         SourceError {
             message,
             src: src.named(),
@@ -101,7 +132,12 @@ impl SourceError {
 
     /// An error about the file as a whole (no position to point at).
     pub fn whole(src: Source, message: String, help: Option<String>) -> Self {
-        SourceError { message: format!("{}: {message}", src.name), src: src.named(), labels: vec![], help }
+        SourceError {
+            message: format!("{}: {message}", src.name),
+            src: src.named(),
+            labels: vec![],
+            help,
+        }
     }
 
     pub fn with_help(mut self, help: impl Into<String>) -> Self {
@@ -195,6 +231,9 @@ pub enum Error {
         #[source]
         source: std::io::Error,
     },
+    /// Writing results failed (a closed pipe, a full disk).
+    #[error("cannot write the output: {0}")]
+    Output(std::io::Error),
     /// Greenhouse, the network or authentication failed.
     #[error("{message}")]
     #[diagnostic(help("{help}"))]
@@ -203,7 +242,10 @@ pub enum Error {
 
 impl Error {
     pub fn io(path: &Path, source: std::io::Error) -> Self {
-        Error::Io { path: path.to_path_buf(), source }
+        Error::Io {
+            path: path.to_path_buf(),
+            source,
+        }
     }
 
     pub fn inputs(mut errors: Vec<SourceError>) -> Self {

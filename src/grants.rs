@@ -37,9 +37,14 @@ impl GrantsSource {
 /// What is known about a credential's grants.
 #[derive(Debug, Clone)]
 pub enum GrantState {
-    Known { api: Api, entries: Vec<Entry> },
+    Known {
+        api: Api,
+        entries: Vec<Entry>,
+    },
     /// The grants could not be read; nothing may be concluded from them.
-    Unknown { reason: String },
+    Unknown {
+        reason: String,
+    },
 }
 
 #[derive(Debug, Clone)]
@@ -179,9 +184,14 @@ impl Grants {
     /// and anything else are read with the YAML parser, of which JSON is a subset).
     pub fn from_file(path: &Path) -> Result<Grants, Error> {
         let src = Source::read(path)?;
-        let format = match path.extension().and_then(|e| e.to_str()) {
-            Some("toml") => Format::Toml,
-            _ => Format::Yaml,
+        let ext = path.extension().and_then(|e| e.to_str());
+        if ext == Some("json") {
+            check_json_syntax(&src)?;
+        }
+        let format = if ext == Some("toml") {
+            Format::Toml
+        } else {
+            Format::Yaml
         };
         Self::from_source(src, format == Format::Toml)
     }
@@ -189,7 +199,9 @@ impl Grants {
     pub fn from_source(src: Source, toml: bool) -> Result<Grants, Error> {
         let format = if toml { Format::Toml } else { Format::Yaml };
         let shape: Shape = match format {
-            Format::Yaml => serde_saphyr::from_str_with_options(&src.text, crate::yaml_options()).map_err(yaml_err(&src))?,
+            Format::Yaml => {
+                serde_saphyr::from_str_with_options(&src.text, crate::yaml_options()).map_err(yaml_err(&src))?
+            }
             Format::Toml => crate::profile::with_toml_spans(|| toml::from_str(&src.text))
                 .map_err(|e| Error::Input(Box::new(SourceError::from_toml(&src, &e))))?,
         };
@@ -199,7 +211,14 @@ impl Grants {
                 let list: Vec<Sp<String>> =
                     serde_saphyr::from_str_with_options(&src.text, crate::yaml_options()).map_err(yaml_err(&src))?;
                 let entries = resolve_all(&src, Api::HarvestV3, list.iter(), true)?;
-                return Ok(Grants::file(src, None, GrantState::Known { api: Api::HarvestV3, entries }));
+                return Ok(Grants::file(
+                    src,
+                    None,
+                    GrantState::Known {
+                        api: Api::HarvestV3,
+                        entries,
+                    },
+                ));
             }
             Shape::Map(keys) => keys,
             _ => {
@@ -212,7 +231,9 @@ impl Grants {
                 return Err(not_grants(&src));
             }
             let raw: RawGrantsFile = match format {
-                Format::Yaml => serde_saphyr::from_str_with_options(&src.text, crate::yaml_options()).map_err(yaml_err(&src))?,
+                Format::Yaml => {
+                    serde_saphyr::from_str_with_options(&src.text, crate::yaml_options()).map_err(yaml_err(&src))?
+                }
                 Format::Toml => crate::profile::with_toml_spans(|| toml::from_str(&src.text))
                     .map_err(|e| Error::Input(Box::new(SourceError::from_toml(&src, &e))))?,
             };
@@ -251,13 +272,18 @@ impl Grants {
     }
 
     fn from_token_response(src: Source, raw: RawTokenResponse) -> Result<Grants, Error> {
-        if let Some(active) = &raw.active {
-            if !active.value {
-                return Err(Error::Input(Box::new(
-                    SourceError::at(&src, active.span, "the introspection response says the token is not active".into(), "inactive")
-                        .with_help("the token expired or was revoked, so it grants nothing; introspect a fresh token"),
-                )));
-            }
+        if let Some(active) = &raw.active
+            && !active.value
+        {
+            return Err(Error::Input(Box::new(
+                SourceError::at(
+                    &src,
+                    active.span,
+                    "the introspection response says the token is not active".into(),
+                    "inactive",
+                )
+                .with_help("the token expired or was revoked, so it grants nothing; introspect a fresh token"),
+            )));
         }
         let field = raw.scope.or(raw.scopes).or(raw.scp);
         let mut grants = Grants {
@@ -271,7 +297,10 @@ impl Grants {
         };
         match field {
             Some(field) => {
-                grants.state = GrantState::Known { api: Api::HarvestV3, entries: scope_entries(&src, &field)? };
+                grants.state = GrantState::Known {
+                    api: Api::HarvestV3,
+                    entries: scope_entries(&src, &field)?,
+                };
             }
             None => match raw.access_token {
                 // A saved token response: the scopes, if any, are in the JWT's claims.
@@ -303,7 +332,8 @@ impl Grants {
             ))
         };
         let mut parts = token.split('.');
-        let (Some(_header), Some(payload), Some(_sig), None) = (parts.next(), parts.next(), parts.next(), parts.next()) else {
+        let (Some(_header), Some(payload), Some(_sig), None) = (parts.next(), parts.next(), parts.next(), parts.next())
+        else {
             return Err(bad("wrong number of parts"));
         };
         let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
@@ -338,11 +368,14 @@ impl Grants {
                     match resolve(Api::HarvestV3, &s) {
                         Ok(perm) => {
                             if seen.insert(perm) {
-                                entries.push(Entry { perm, span: (0, 0).into() });
+                                entries.push(Entry {
+                                    perm,
+                                    span: (0, 0).into(),
+                                });
                             }
                         }
                         Err(_) => {
-                            let shown: String = s.chars().take(80).collect();
+                            let shown = crate::catalog::shorten(&s);
                             return Err(Error::Usage(format!(
                                 "{origin}: the token claims scope `{shown}`, which is not in grantlint's catalog of Harvest v3 scopes; \
                                  Greenhouse may have added it since the catalog was made (see `grantlint catalog`)"
@@ -350,7 +383,10 @@ impl Grants {
                         }
                     }
                 }
-                grants.state = GrantState::Known { api: Api::HarvestV3, entries };
+                grants.state = GrantState::Known {
+                    api: Api::HarvestV3,
+                    entries,
+                };
             }
         }
         Ok(grants)
@@ -363,6 +399,36 @@ impl Grants {
             GrantState::Unknown { .. } => None,
         }
     }
+}
+
+/// JSON is read with the YAML parser (for spans), which would also accept YAML-only syntax
+/// such as trailing commas or comments; a `.json` file must be strict JSON.
+fn check_json_syntax(src: &Source) -> Result<(), Error> {
+    let Err(e) = serde_json::from_str::<IgnoredAny>(&src.text) else {
+        return Ok(());
+    };
+    let (line, col) = (e.line(), e.column());
+    let offset: usize = src
+        .text
+        .split_inclusive('\n')
+        .take(line.saturating_sub(1))
+        .map(str::len)
+        .sum::<usize>()
+        + src
+            .text
+            .split_inclusive('\n')
+            .nth(line.saturating_sub(1))
+            .map_or(0, |l| {
+                l.char_indices().nth(col.saturating_sub(1)).map_or(l.len(), |(i, _)| i)
+            });
+    let message = e.to_string();
+    let message = message.split(" at line ").next().unwrap_or(&message).to_string();
+    Err(Error::Input(Box::new(SourceError::at(
+        src,
+        (offset.min(src.text.len()), 0).into(),
+        format!("invalid JSON: {message}"),
+        "here",
+    ))))
 }
 
 fn not_grants(src: &Source) -> Error {
@@ -392,9 +458,14 @@ fn resolve_all<'a>(
                 if let Some(first) = entries.iter().find(|e| e.perm == perm) {
                     if strict {
                         errors.push(
-                            SourceError::at(src, item.span, format!("`{}` is granted twice", perm.label()), "again here")
-                                .with_label(first.span, "first here")
-                                .with_help(format!("both name {}; remove one", perm.id())),
+                            SourceError::at(
+                                src,
+                                item.span,
+                                format!("`{}` is granted twice", perm.label()),
+                                "again here",
+                            )
+                            .with_label(first.span, "first here")
+                            .with_help(format!("both name {}; remove one", perm.id())),
                         );
                     }
                     continue;
@@ -404,7 +475,11 @@ fn resolve_all<'a>(
             Err(problem) => errors.push(problem.into_error(src, item.span, api)),
         }
     }
-    if errors.is_empty() { Ok(entries) } else { Err(Error::inputs(errors)) }
+    if errors.is_empty() {
+        Ok(entries)
+    } else {
+        Err(Error::inputs(errors))
+    }
 }
 
 /// The scopes of an introspection response's `scope` field, each with its own span.
@@ -427,7 +502,10 @@ fn scope_entries(src: &Source, field: &Sp<ScopeField>) -> Result<Vec<Entry>, Err
                         }
                         None => field.span,
                     };
-                    Sp { value: w.to_string(), span }
+                    Sp {
+                        value: w.to_string(),
+                        span,
+                    }
                 })
                 .collect();
             resolve_all(src, Api::HarvestV3, words.iter(), false)
@@ -442,7 +520,16 @@ pub fn known(api: Api, perms: &[Perm], source: GrantsSource) -> Grants {
         source,
         origin: String::from("-"),
         read_at: time::now_rfc3339(),
-        state: GrantState::Known { api, entries: perms.iter().map(|&perm| Entry { perm, span: (0, 0).into() }).collect() },
+        state: GrantState::Known {
+            api,
+            entries: perms
+                .iter()
+                .map(|&perm| Entry {
+                    perm,
+                    span: (0, 0).into(),
+                })
+                .collect(),
+        },
         caveats: Vec::new(),
         src: None,
     }

@@ -43,12 +43,20 @@ impl Library {
                     continue;
                 }
                 let replaces_builtin = builtins().iter().any(|(b, _)| *b == id);
-                out.push(Found { id, origin: Origin::File(path), replaces_builtin });
+                out.push(Found {
+                    id,
+                    origin: Origin::File(path),
+                    replaces_builtin,
+                });
             }
         }
         for (id, _) in builtins() {
             if !out.iter().any(|f| f.id == *id) {
-                out.push(Found { id: id.to_string(), origin: Origin::Builtin, replaces_builtin: false });
+                out.push(Found {
+                    id: id.to_string(),
+                    origin: Origin::Builtin,
+                    replaces_builtin: false,
+                });
             }
         }
         Ok(out)
@@ -63,7 +71,11 @@ impl Library {
             }
             let id = id_of_path(&path);
             let replaces_builtin = builtins().iter().any(|(b, _)| *b == id);
-            return Ok(Found { id, origin: Origin::File(path), replaces_builtin });
+            return Ok(Found {
+                id,
+                origin: Origin::File(path),
+                replaces_builtin,
+            });
         }
         let all = self.list()?;
         if let Some(found) = all.iter().find(|f| f.id == name) {
@@ -91,7 +103,11 @@ impl Library {
 pub fn load_found(found: &Found) -> Result<Profile, Error> {
     let src = match &found.origin {
         Origin::Builtin => {
-            let text = builtins().iter().find(|(id, _)| *id == found.id).map(|(_, t)| *t).unwrap_or_default();
+            let text = builtins()
+                .iter()
+                .find(|(id, _)| *id == found.id)
+                .map(|(_, t)| *t)
+                .unwrap_or_default();
             Source::new(format!("profiles/{}.yaml (built-in)", found.id), text)
         }
         Origin::File(path) => Source::read(path)?,

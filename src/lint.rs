@@ -30,7 +30,11 @@ pub fn targets(paths: &[PathBuf]) -> Result<Vec<Found>, Error> {
         } else {
             return Ok(library::builtins()
                 .iter()
-                .map(|(id, _)| Found { id: id.to_string(), origin: Origin::Builtin, replaces_builtin: false })
+                .map(|(id, _)| Found {
+                    id: id.to_string(),
+                    origin: Origin::Builtin,
+                    replaces_builtin: false,
+                })
                 .collect());
         }
     } else {
@@ -41,7 +45,10 @@ pub fn targets(paths: &[PathBuf]) -> Result<Vec<Found>, Error> {
         let files = if path.is_dir() {
             let files = library::yaml_files(&path)?;
             if files.is_empty() {
-                return Err(Error::Usage(format!("{} holds no .yaml or .yml profile", path.display())));
+                return Err(Error::Usage(format!(
+                    "{} holds no .yaml or .yml profile",
+                    path.display()
+                )));
             }
             files
         } else if path.is_file() {
@@ -51,7 +58,11 @@ pub fn targets(paths: &[PathBuf]) -> Result<Vec<Found>, Error> {
         };
         for file in files {
             let id = crate::profile::id_of_path(&file);
-            out.push(Found { id, origin: Origin::File(file), replaces_builtin: false });
+            out.push(Found {
+                id,
+                origin: Origin::File(file),
+                replaces_builtin: false,
+            });
         }
     }
     Ok(out)
@@ -73,7 +84,10 @@ pub fn lint(found: Vec<Found>) -> Vec<Linted> {
 /// The findings about one valid profile, each with the span it points at.
 pub fn lint_profile(p: &Profile) -> Vec<(Finding, SourceSpan)> {
     let mut out = Vec::new();
-    let location = |span: SourceSpan| Location { file: p.src.name.clone(), line: p.src.line_of(span.offset()) };
+    let location = |span: SourceSpan| Location {
+        file: p.src.name.clone(),
+        line: p.src.line_of(span.offset()),
+    };
 
     let vocabulary = match p.api {
         Api::HarvestV1 => catalog::v1_permissions().len(),
@@ -86,7 +100,11 @@ pub fn lint_profile(p: &Profile) -> Vec<(Finding, SourceSpan)> {
         } else {
             format!("{} of {} permissions", p.permissions.len(), vocabulary)
         };
-        let destroys = p.permissions.iter().filter(|e| e.perm.risk() == catalog::Risk::Critical).count();
+        let destroys = p
+            .permissions
+            .iter()
+            .filter(|e| e.perm.risk() == catalog::Risk::Critical)
+            .count();
         let mut f = Finding::new(
             Kind::RequiresEverything,
             format!(
@@ -125,9 +143,15 @@ pub fn lint_profile(p: &Profile) -> Vec<(Finding, SourceSpan)> {
         lacking.push("`reviewed`");
     }
     if !lacking.is_empty() {
-        let mut f = Finding::new(Kind::NoProvenance, format!("profile `{}` has no {}", p.id, lacking.join(" and no ")));
+        let mut f = Finding::new(
+            Kind::NoProvenance,
+            format!("profile `{}` has no {}", p.id, lacking.join(" and no ")),
+        );
         f.profiles = vec![p.id.clone()];
-        f.location = Some(Location { file: p.src.name.clone(), line: 1 });
+        f.location = Some(Location {
+            file: p.src.name.clone(),
+            line: 1,
+        });
         out.push((f, (0, 0).into()));
     }
     out

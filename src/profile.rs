@@ -43,7 +43,10 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for Sp<T> {
         if TOML_SPANS.get() {
             let s = toml::Spanned::<T>::deserialize(d)?;
             let r = s.span();
-            return Ok(Sp { span: (r.start, r.end - r.start).into(), value: s.into_inner() });
+            return Ok(Sp {
+                span: (r.start, r.end - r.start).into(),
+                value: s.into_inner(),
+            });
         }
         let s = serde_saphyr::Spanned::<T>::deserialize(d)?;
         let span = s.referenced.span();
@@ -139,7 +142,10 @@ impl OtherCredential {
 /// Schema that `grantlint schema` prints.
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
-#[schemars(title = "grantlint profile", description = "What a Greenhouse integration partner needs from a credential.")]
+#[schemars(
+    title = "grantlint profile",
+    description = "What a Greenhouse integration partner needs from a credential."
+)]
 pub struct RawProfile {
     /// Human name of the integration, e.g. "SeekOut — Inbound Talent".
     pub name: Sp<String>,
@@ -318,28 +324,42 @@ impl Profile {
     pub fn load(id: &str, origin: Origin, src: Source) -> Result<Profile, Error> {
         let raw: RawProfile = serde_saphyr::from_str_with_options(&src.text, crate::yaml_options())
             .map_err(|e| Error::Input(Box::new(SourceError::from_yaml(&src, &e))))?;
-        let mut v = Validator { src: &src, errors: Vec::new(), seen: HashMap::new() };
+        let mut v = Validator {
+            src: &src,
+            errors: Vec::new(),
+            seen: HashMap::new(),
+        };
         let api = raw.api.value;
 
         let name = raw.name.value.trim().to_string();
         if name.is_empty() {
             v.error(raw.name.span, "`name` is empty".into(), "give the integration a name");
         }
-        if let Some(url) = &raw.source {
-            if let Err(why) = check_url(&url.value) {
-                v.errors.push(
-                    SourceError::at(&src, url.span, format!("`source` is not a valid URL: {why}"), "this URL")
-                        .with_help("use the http(s) address of the page where the vendor lists these permissions"),
-                );
-            }
+        if let Some(url) = &raw.source
+            && let Err(why) = check_url(&url.value)
+        {
+            v.errors.push(
+                SourceError::at(
+                    &src,
+                    url.span,
+                    format!("`source` is not a valid URL: {why}"),
+                    "this URL",
+                )
+                .with_help("use the http(s) address of the page where the vendor lists these permissions"),
+            );
         }
-        if let Some(date) = &raw.reviewed {
-            if let Err(why) = check_date(&date.value) {
-                v.errors.push(
-                    SourceError::at(&src, date.span, format!("`reviewed` is not a valid date: {why}"), "this date")
-                        .with_help("write the date as YYYY-MM-DD, e.g. 2026-11-23"),
-                );
-            }
+        if let Some(date) = &raw.reviewed
+            && let Err(why) = check_date(&date.value)
+        {
+            v.errors.push(
+                SourceError::at(
+                    &src,
+                    date.span,
+                    format!("`reviewed` is not a valid date: {why}"),
+                    "this date",
+                )
+                .with_help("write the date as YYYY-MM-DD, e.g. 2026-11-23"),
+            );
         }
         let mut requires_all = false;
         let permissions = match &raw.permissions.value {
@@ -351,8 +371,15 @@ impl Profile {
         };
         let optional = match &raw.optional {
             None => Vec::new(),
-            Some(Sp { value: RawPermissions::All, span }) => {
-                v.error(*span, "`optional: all` is not allowed".into(), "list the optional permissions one by one");
+            Some(Sp {
+                value: RawPermissions::All,
+                span,
+            }) => {
+                v.error(
+                    *span,
+                    "`optional: all` is not allowed".into(),
+                    "list the optional permissions one by one",
+                );
                 Vec::new()
             }
             Some(o) => v.entries(api, &o.value, "optional"),
@@ -362,7 +389,10 @@ impl Profile {
             let span = raw.permissions.span;
             v.error(
                 span,
-                format!("a `{}` credential has no Harvest permissions, but this profile lists some", credential.as_str()),
+                format!(
+                    "a `{}` credential has no Harvest permissions, but this profile lists some",
+                    credential.as_str()
+                ),
                 "remove the permissions, or set `credential: harvest`",
             );
         }
@@ -375,7 +405,12 @@ impl Profile {
             vendor: raw.vendor.map(|v| v.value),
             api,
             credential,
-            also_needs: raw.also_needs.unwrap_or_default().into_iter().map(|c| c.value).collect(),
+            also_needs: raw
+                .also_needs
+                .unwrap_or_default()
+                .into_iter()
+                .map(|c| c.value)
+                .collect(),
             source: raw.source.map(|s| s.value),
             reviewed: raw.reviewed.map(|s| s.value),
             notes: raw.notes,
@@ -391,8 +426,20 @@ impl Profile {
 
 pub fn all_of(api: Api, span: SourceSpan) -> Vec<Entry> {
     match api {
-        Api::HarvestV1 => catalog::v1_permissions().iter().map(|p| Entry { perm: Perm::V1(p.vid), span }).collect(),
-        Api::HarvestV3 => catalog::scopes().iter().map(|s| Entry { perm: Perm::V3(s.sid), span }).collect(),
+        Api::HarvestV1 => catalog::v1_permissions()
+            .iter()
+            .map(|p| Entry {
+                perm: Perm::V1(p.vid),
+                span,
+            })
+            .collect(),
+        Api::HarvestV3 => catalog::scopes()
+            .iter()
+            .map(|s| Entry {
+                perm: Perm::V3(s.sid),
+                span,
+            })
+            .collect(),
     }
 }
 
@@ -404,7 +451,8 @@ struct Validator<'a> {
 
 impl Validator<'_> {
     fn error(&mut self, span: SourceSpan, message: String, help: &str) {
-        self.errors.push(SourceError::at(self.src, span, message, "here").with_help(help));
+        self.errors
+            .push(SourceError::at(self.src, span, message, "here").with_help(help));
     }
 
     fn entries(&mut self, api: Api, raw: &RawPermissions, section: &'static str) -> Vec<Entry> {
@@ -445,7 +493,10 @@ impl Validator<'_> {
 pub enum Unresolved {
     /// Known, but in the other vocabulary.
     WrongVocabulary { found: Perm },
-    Unknown { input: String, suggestion: Option<&'static str> },
+    Unknown {
+        input: String,
+        suggestion: Option<&'static str>,
+    },
 }
 
 impl Unresolved {
@@ -457,12 +508,19 @@ impl Unresolved {
                 let help = if v1.is_empty() {
                     "this scope has no v1 equivalent; set `api: harvest-v3` to write v3 scopes".to_string()
                 } else {
-                    format!("set `api: harvest-v3` to write v3 scopes, or use the v1 label: {}", v1.join(", "))
+                    format!(
+                        "set `api: harvest-v3` to write v3 scopes, or use the v1 label: {}",
+                        v1.join(", ")
+                    )
                 };
                 SourceError::at(
                     src,
                     span,
-                    format!("`{}` is a Harvest v3 scope, but this file says `api: {}`", scope.id, api.as_str()),
+                    format!(
+                        "`{}` is a Harvest v3 scope, but this file says `api: {}`",
+                        scope.id,
+                        api.as_str()
+                    ),
                     "v3 scope",
                 )
                 .with_help(help)
@@ -473,12 +531,18 @@ impl Unresolved {
                 let help = match p.mapping {
                     Mapping::None => format!("`{}` has no v3 equivalent. {}", p.label, p.note),
                     Mapping::Equivalent => format!("in harvest-v3 this is: {}", scopes.join(", ")),
-                    Mapping::Approximate => format!("in harvest-v3 this is approximately: {}", scopes.join(", ")),
+                    Mapping::Approximate => {
+                        format!("in harvest-v3 this is approximately: {}", scopes.join(", "))
+                    }
                 };
                 SourceError::at(
                     src,
                     span,
-                    format!("`{}` is a Harvest v1 permission, but this file says `api: {}`", p.label, api.as_str()),
+                    format!(
+                        "`{}` is a Harvest v1 permission, but this file says `api: {}`",
+                        p.label,
+                        api.as_str()
+                    ),
                     "v1 permission",
                 )
                 .with_help(help)
@@ -488,6 +552,7 @@ impl Unresolved {
                     Api::HarvestV1 => "Harvest v1 permission",
                     Api::HarvestV3 => "Harvest v3 scope",
                 };
+                let input = catalog::shorten(&input);
                 let err = SourceError::at(src, span, format!("unknown {what} `{input}`"), "not in the catalog");
                 match suggestion {
                     Some(s) => err.with_help(format!("did you mean `{s}`?")),
@@ -502,7 +567,11 @@ impl Unresolved {
 /// `METHOD /path` for harvest-v1; a scope, a Manage-scopes label or `METHOD /v3/path` for
 /// harvest-v3.
 pub fn resolve(api: Api, input: &str) -> Result<Perm, Unresolved> {
-    let v1 = || catalog::v1_by_label(input).or_else(|| catalog::v1_by_key(input)).map(Perm::V1);
+    let v1 = || {
+        catalog::v1_by_label(input)
+            .or_else(|| catalog::v1_by_key(input))
+            .map(Perm::V1)
+    };
     let v3 = || {
         catalog::scope_by_id(input.trim())
             .or_else(|| catalog::scope_by_label(input))
@@ -526,7 +595,10 @@ pub fn resolve(api: Api, input: &str) -> Result<Perm, Unresolved> {
         }
         Api::HarvestV3 => catalog::suggest(input, catalog::same(catalog::scopes().iter().map(|s| s.label))),
     };
-    Err(Unresolved::Unknown { input: input.to_string(), suggestion })
+    Err(Unresolved::Unknown {
+        input: input.to_string(),
+        suggestion,
+    })
 }
 
 fn check_url(url: &str) -> Result<(), &'static str> {
@@ -552,7 +624,11 @@ pub fn check_date(s: &str) -> Result<(), &'static str> {
     if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
         return Err("expected YYYY-MM-DD");
     }
-    let num = |r: std::ops::Range<usize>| s.get(r).and_then(|t| t.parse::<u32>().ok()).ok_or("expected YYYY-MM-DD");
+    let num = |r: std::ops::Range<usize>| {
+        s.get(r)
+            .and_then(|t| t.parse::<u32>().ok())
+            .ok_or("expected YYYY-MM-DD")
+    };
     let (y, m, d) = (num(0..4)?, num(5..7)?, num(8..10)?);
     if !(1..=12).contains(&m) {
         return Err("the month must be 01 to 12");
@@ -567,7 +643,9 @@ pub fn check_date(s: &str) -> Result<(), &'static str> {
 
 /// The id of a profile file: its stem.
 pub fn id_of_path(path: &Path) -> String {
-    path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default()
+    path.file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default()
 }
 
 #[cfg(test)]

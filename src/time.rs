@@ -14,7 +14,10 @@ pub fn now_unix() -> i64 {
             return secs;
         }
     }
-    SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or(0)
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or(0)
 }
 
 pub fn now_rfc3339() -> String {
@@ -30,7 +33,12 @@ pub fn format_rfc3339(secs: i64) -> String {
     let days = secs.div_euclid(86_400);
     let rem = secs.rem_euclid(86_400);
     let (y, m, d) = civil_from_days(days);
-    format!("{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z", rem / 3600, rem % 3600 / 60, rem % 60)
+    format!(
+        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z",
+        rem / 3600,
+        rem % 3600 / 60,
+        rem % 60
+    )
 }
 
 /// Parse `YYYY-MM-DDTHH:MM:SS[.frac](Z|±HH:MM)` or a bare `YYYY-MM-DD`.
@@ -97,8 +105,19 @@ mod tests {
         assert_eq!(format_rfc3339(0), "1970-01-01T00:00:00Z");
         let t = parse_rfc3339("2026-12-01T18:42:29Z").unwrap();
         assert_eq!(format_rfc3339(t), "2026-12-01T18:42:29Z");
-        assert_eq!(parse_rfc3339("2030-01-01T00:00:00+0000").map(format_rfc3339).as_deref(), Some("2030-01-01T00:00:00Z"));
-        assert_eq!(parse_rfc3339("2026-12-01T20:00:00+02:00").map(format_rfc3339).as_deref(), Some("2026-12-01T18:00:00Z"));
-        assert_eq!(parse_rfc3339("2024-02-29").map(format_rfc3339).as_deref(), Some("2024-02-29T00:00:00Z"));
+        assert_eq!(
+            parse_rfc3339("2030-01-01T00:00:00+0000").map(format_rfc3339).as_deref(),
+            Some("2030-01-01T00:00:00Z")
+        );
+        assert_eq!(
+            parse_rfc3339("2026-12-01T20:00:00+02:00")
+                .map(format_rfc3339)
+                .as_deref(),
+            Some("2026-12-01T18:00:00Z")
+        );
+        assert_eq!(
+            parse_rfc3339("2024-02-29").map(format_rfc3339).as_deref(),
+            Some("2024-02-29T00:00:00Z")
+        );
     }
 }

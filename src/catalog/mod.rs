@@ -243,7 +243,6 @@ pub fn v1(id: V1Id) -> &'static V1Permission {
     &V1_PERMISSIONS[usize::from(id.0)]
 }
 
-
 /// A scope by its exact string, e.g. `harvest:applications:list`.
 pub fn scope_by_id(id: &str) -> Option<ScopeId> {
     search(&SCOPE_BY_ID, id)
@@ -280,20 +279,38 @@ fn split_method_path(s: &str) -> Option<(String, &str)> {
 /// Every accepted spelling of every v1 label, each with the canonical label to suggest:
 /// the candidates for a "did you mean" suggestion.
 pub fn v1_label_names() -> impl Iterator<Item = (&'static str, &'static str)> {
-    V1_PERMISSIONS
-        .iter()
-        .flat_map(|p| std::iter::once(p.label).chain(p.aliases.iter().copied()).map(move |s| (s, p.label)))
+    V1_PERMISSIONS.iter().flat_map(|p| {
+        std::iter::once(p.label)
+            .chain(p.aliases.iter().copied())
+            .map(move |s| (s, p.label))
+    })
 }
 
 /// The closest known name to `input`: `candidates` are (spelling to compare, name to
 /// suggest) pairs, compared by Jaro-Winkler similarity of the normalised text.
 pub fn suggest<'a>(input: &str, candidates: impl Iterator<Item = (&'a str, &'a str)>) -> Option<&'a str> {
+    // No real name is this long, and Jaro-Winkler is quadratic in the input's length.
+    if input.len() > MAX_NAME_LEN {
+        return None;
+    }
     let needle = normalize_label(input);
     candidates
         .map(|(spelling, name)| (strsim::jaro_winkler(&needle, &normalize_label(spelling)), name))
         .filter(|(score, _)| *score > 0.8)
         .max_by(|a, b| a.0.total_cmp(&b.0))
         .map(|(_, name)| name)
+}
+
+/// Longer than any permission label or scope (the longest are about 70 characters).
+pub const MAX_NAME_LEN: usize = 120;
+
+/// `input` cut to a length fit for a message.
+pub fn shorten(input: &str) -> String {
+    if input.chars().count() <= MAX_NAME_LEN {
+        return input.to_string();
+    }
+    let head: String = input.chars().take(MAX_NAME_LEN).collect();
+    format!("{head}… ({} characters)", input.chars().count())
 }
 
 /// Pair each name with itself, for [`suggest`].
@@ -310,7 +327,10 @@ mod tests {
         assert_eq!(scopes().len(), 163);
         assert_eq!(v1_permissions().len(), 137);
         let ops: usize = scopes().iter().map(|s| s.operations.len()).sum();
-        assert_eq!(ops, 184, "reference/harvest_v3.operations.tsv has 185 operations, 184 with a scope");
+        assert_eq!(
+            ops, 184,
+            "reference/harvest_v3.operations.tsv has 185 operations, 184 with a scope"
+        );
     }
 
     #[test]
@@ -336,7 +356,13 @@ mod tests {
     #[test]
     fn label_spellings_are_loose_only_where_partners_vary() {
         let want = v1_by_key("GET /v1/candidates").unwrap();
-        for spelling in ["GET: List Candidates", "Get: List Candidates", "get:list candidates", "GET List Candidates", "GET :  List   Candidates"] {
+        for spelling in [
+            "GET: List Candidates",
+            "Get: List Candidates",
+            "get:list candidates",
+            "GET List Candidates",
+            "GET :  List   Candidates",
+        ] {
             assert_eq!(v1_by_label(spelling), Some(want), "{spelling}");
         }
         assert_eq!(v1_by_label("GET: List Candidatez"), None);

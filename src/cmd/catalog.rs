@@ -23,7 +23,17 @@ pub fn run(args: CatalogArgs, style: Style, out: &mut dyn Write) -> Result<u8, E
 
 fn table(v3: bool, v1: bool, style: Style, out: &mut dyn Write) -> std::io::Result<()> {
     if v3 {
-        let mut t = new_table(style, &["Scope", "Manage scopes label", "Effect", "Data class", "Risk", "Binding"]);
+        let mut t = new_table(
+            style,
+            &[
+                "Scope",
+                "Manage scopes label",
+                "Effect",
+                "Data class",
+                "Risk",
+                "Binding",
+            ],
+        );
         for s in catalog::scopes() {
             t.add_row(vec![
                 Cell::new(s.id),
@@ -34,10 +44,18 @@ fn table(v3: bool, v1: bool, style: Style, out: &mut dyn Write) -> std::io::Resu
                 Cell::new(binding_word(s.binding)),
             ]);
         }
-        writeln!(out, "{} ({} scopes)\n{t}", style.bold("Harvest v3 scopes"), catalog::scopes().len())?;
+        writeln!(
+            out,
+            "{} ({} scopes)\n{t}",
+            style.bold("Harvest v3 scopes"),
+            catalog::scopes().len()
+        )?;
     }
     if v1 {
-        let mut t = new_table(style, &["Label", "Endpoint", "Effect", "Data class", "Risk", "v3", "Mapping"]);
+        let mut t = new_table(
+            style,
+            &["Label", "Endpoint", "Effect", "Data class", "Risk", "v3", "Mapping"],
+        );
         for p in catalog::v1_permissions() {
             let scopes: Vec<&str> = p.v3_scopes().map(|s| s.id).collect();
             t.add_row(vec![
@@ -50,7 +68,12 @@ fn table(v3: bool, v1: bool, style: Style, out: &mut dyn Write) -> std::io::Resu
                 Cell::new(mapping_word(p.mapping)),
             ]);
         }
-        writeln!(out, "{} ({} permissions)\n{t}", style.bold("Harvest v1/v2 permissions"), catalog::v1_permissions().len())?;
+        writeln!(
+            out,
+            "{} ({} permissions)\n{t}",
+            style.bold("Harvest v1/v2 permissions"),
+            catalog::v1_permissions().len()
+        )?;
     }
     Ok(())
 }
@@ -144,12 +167,19 @@ fn json(v3: bool, v1: bool, out: &mut dyn Write) -> std::io::Result<()> {
     let risk_rule = CLASSES
         .iter()
         .flat_map(|&c| {
-            [Effect::Read, Effect::Write, Effect::Destroy].map(|e| RiskRow { effect: e, data_class: c, risk: Risk::of(e, c) })
+            [Effect::Read, Effect::Write, Effect::Destroy].map(|e| RiskRow {
+                effect: e,
+                data_class: c,
+                risk: Risk::of(e, c),
+            })
         })
         .collect();
     let report = JsonCatalog {
         schema: "grantlint.catalog.v1",
-        counts: Counts { scopes: catalog::scopes().len(), v1_permissions: catalog::v1_permissions().len() },
+        counts: Counts {
+            scopes: catalog::scopes().len(),
+            v1_permissions: catalog::v1_permissions().len(),
+        },
         risk_rule,
         scopes: v3.then(|| {
             catalog::scopes()

@@ -42,7 +42,10 @@ fn explain(input: &str, style: Style) -> Result<String, Error> {
         .chain(catalog::v1_label_names())
         .chain(catalog::same(catalog::v1_permissions().iter().map(|p| p.key)))
         .chain(catalog::same(Kind::ALL.iter().map(|k| k.id())));
-    let hint = catalog::suggest(trimmed, names).map(|s| format!("; did you mean `{s}`?")).unwrap_or_default();
+    let hint = catalog::suggest(trimmed, names)
+        .map(|s| format!("; did you mean `{s}`?"))
+        .unwrap_or_default();
+    let trimmed = catalog::shorten(trimmed);
     Err(Error::Usage(format!(
         "`{trimmed}` is not a Harvest v3 scope, a v1 permission label, a \"METHOD /path\" or a finding kind{hint}"
     )))
@@ -51,12 +54,21 @@ fn explain(input: &str, style: Style) -> Result<String, Error> {
 fn scope_text(s: &Scope, style: Style) -> String {
     let mut t = String::new();
     let line = |t: &mut String, k: &str, v: &str| t.push_str(&format!("  {:<13} {v}\n", format!("{k}:")));
-    t.push_str(&format!("{} — Harvest v3 scope, \"{} › {}\" on Manage scopes\n", style.bold(s.id), s.group, s.label));
+    t.push_str(&format!(
+        "{} — Harvest v3 scope, \"{} › {}\" on Manage scopes\n",
+        style.bold(s.id),
+        s.group,
+        s.label
+    ));
     if s.operations.is_empty() {
         line(&mut t, "authorises", "no Harvest v3 operation in Greenhouse's spec");
     }
     for (i, op) in s.operations.iter().enumerate() {
-        line(&mut t, if i == 0 { "authorises" } else { "" }, &format!("{} {} — {}", op.method, op.path, op.summary));
+        line(
+            &mut t,
+            if i == 0 { "authorises" } else { "" },
+            &format!("{} {} — {}", op.method, op.path, op.summary),
+        );
     }
     line(&mut t, "effect", effect_word(s.effect));
     line(&mut t, "data class", class_word(s.data_class));
@@ -66,7 +78,11 @@ fn scope_text(s: &Scope, style: Style) -> String {
     }
     for (i, &v) in s.v1_equivalents.iter().enumerate() {
         let p = catalog::v1(v);
-        line(&mut t, if i == 0 { "v1" } else { "" }, &format!("{} ({}) — {}", p.label, p.key, mapping_word(p)));
+        line(
+            &mut t,
+            if i == 0 { "v1" } else { "" },
+            &format!("{} ({}) — {}", p.label, p.key, mapping_word(p)),
+        );
     }
     let provenance = match s.binding {
         Binding::Spec => format!(
@@ -98,7 +114,11 @@ fn mapping_word(p: &V1Permission) -> String {
 fn v1_text(p: &V1Permission, style: Style) -> String {
     let mut t = String::new();
     let line = |t: &mut String, k: &str, v: &str| t.push_str(&format!("  {:<13} {v}\n", format!("{k}:")));
-    t.push_str(&format!("{} — Harvest v1/v2 permission, group \"{}\" on Manage Permissions\n", style.bold(p.label), p.group));
+    t.push_str(&format!(
+        "{} — Harvest v1/v2 permission, group \"{}\" on Manage Permissions\n",
+        style.bold(p.label),
+        p.group
+    ));
     let endpoint = if p.path.starts_with("ui:") {
         "none documented (a legacy checkbox shown only in the UI)".to_string()
     } else {
@@ -110,21 +130,40 @@ fn v1_text(p: &V1Permission, style: Style) -> String {
     line(&mut t, "data class", class_word(p.data_class));
     line(&mut t, "risk", &format!("{} (as an excess grant)", p.risk()));
     if p.on_behalf_of {
-        line(&mut t, "On-Behalf-Of", "required (a write: the header names the acting user)");
+        line(
+            &mut t,
+            "On-Behalf-Of",
+            "required (a write: the header names the acting user)",
+        );
     }
     let mut spellings = vec![p.label];
     spellings.extend(p.aliases);
-    line(&mut t, "spellings", &format!("{} — any case of the method prefix, straight or curly apostrophes, and spacing around the colon", spellings.join(" | ")));
+    line(
+        &mut t,
+        "spellings",
+        &format!(
+            "{} — any case of the method prefix, straight or curly apostrophes, and spacing around the colon",
+            spellings.join(" | ")
+        ),
+    );
     let evidence = match p.label_evidence {
         LabelEvidence::Verbatim => format!("label seen verbatim on partner pages ({})", p.evidence),
         LabelEvidence::Inferred => "label inferred from the docs heading; not seen on any partner page".into(),
     };
-    line(&mut t, "provenance", &format!("endpoint from grnhse/greenhouse-api-docs; {evidence}"));
+    line(
+        &mut t,
+        "provenance",
+        &format!("endpoint from grnhse/greenhouse-api-docs; {evidence}"),
+    );
     if p.v3.is_empty() {
         line(&mut t, "v3", "no Harvest v3 equivalent");
     }
     for (i, s) in p.v3_scopes().enumerate() {
-        line(&mut t, if i == 0 { "v3" } else { "" }, &format!("{} ({} › {}, {} risk)", s.id, s.group, s.label, s.risk()));
+        line(
+            &mut t,
+            if i == 0 { "v3" } else { "" },
+            &format!("{} ({} › {}, {} risk)", s.id, s.group, s.label, s.risk()),
+        );
     }
     line(&mut t, "mapping", &mapping_word(p));
     if !p.note.is_empty() {

@@ -53,7 +53,11 @@ fn render_text(linted: &[Linted], style: Style, out: &mut dyn Write) -> std::io:
             Ok((p, fs)) => {
                 findings += fs.len();
                 let worst = fs.iter().map(|(f, _)| f.level).max().unwrap_or(Level::Note);
-                let tag = if worst >= Level::Warning { style.yellow("finding") } else { style.dim("note   ") };
+                let tag = if worst >= Level::Warning {
+                    style.yellow("finding")
+                } else {
+                    style.dim("note   ")
+                };
                 writeln!(out, "{tag} {} — {}", name(l), p.name)?;
                 for (f, span) in fs {
                     write!(out, "{}", render_diagnostic(&lint::diagnostic(p, f, *span), style))?;
@@ -61,7 +65,13 @@ fn render_text(linted: &[Linted], style: Style, out: &mut dyn Write) -> std::io:
             }
         }
     }
-    writeln!(out, "linted {} profiles: {} invalid, {} findings", linted.len(), invalid, findings)
+    writeln!(
+        out,
+        "linted {} profiles: {} invalid, {} findings",
+        linted.len(),
+        invalid,
+        findings
+    )
 }
 
 #[derive(Serialize)]
@@ -81,7 +91,12 @@ struct JsonError {
 impl JsonError {
     fn of(e: &crate::diag::SourceError) -> Self {
         let pos = e.position();
-        JsonError { message: e.message.clone(), line: pos.map(|p| p.0), column: pos.map(|p| p.1), help: e.help.clone() }
+        JsonError {
+            message: e.message.clone(),
+            line: pos.map(|p| p.0),
+            column: pos.map(|p| p.1),
+            help: e.help.clone(),
+        }
     }
 }
 
@@ -106,7 +121,12 @@ fn render_json(linted: &[Linted], out: &mut dyn Write) -> std::io::Result<()> {
                 errors: match &l.outcome {
                     Err(Error::Inputs(errs)) => errs.iter().map(JsonError::of).collect(),
                     Err(Error::Input(e)) => vec![JsonError::of(e)],
-                    Err(e) => vec![JsonError { message: e.to_string(), line: None, column: None, help: None }],
+                    Err(e) => vec![JsonError {
+                        message: e.to_string(),
+                        line: None,
+                        column: None,
+                        help: None,
+                    }],
                     Ok(_) => vec![],
                 },
                 findings: match &l.outcome {

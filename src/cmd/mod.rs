@@ -40,13 +40,19 @@ pub fn run(cli: Cli) -> Result<ExitCode, Error> {
 
 /// A failed write to stdout (a closed pipe, a full disk) is an error, never a silent pass.
 pub fn write_err(e: std::io::Error) -> Error {
-    Error::Io { path: "<stdout>".into(), source: e }
+    Error::Output(e)
 }
 
 /// Render a diagnostic the way the error path does, for results printed on stdout.
 pub fn render_diagnostic(diagnostic: &dyn miette::Diagnostic, style: Style) -> String {
-    let theme = if style.color { miette::GraphicalTheme::unicode() } else { miette::GraphicalTheme::unicode_nocolor() };
-    let handler = miette::GraphicalReportHandler::new_themed(theme).with_width(crate::report::width() as usize).with_links(false);
+    let theme = if style.color {
+        miette::GraphicalTheme::unicode()
+    } else {
+        miette::GraphicalTheme::unicode_nocolor()
+    };
+    let handler = miette::GraphicalReportHandler::new_themed(theme)
+        .with_width(crate::report::diagnostic_width())
+        .with_links(false);
     let mut s = String::new();
     if handler.render_report(&mut s, diagnostic).is_err() {
         s = diagnostic.to_string();

@@ -13,7 +13,9 @@ use crate::report::table::new_table;
 
 pub fn run(args: ProfilesArgs, style: Style, out: &mut dyn Write) -> Result<u8, Error> {
     let library = Library::new(args.dirs.dirs);
-    match args.command.unwrap_or(ProfilesCommand::List { format: ListFormat::Table }) {
+    match args.command.unwrap_or(ProfilesCommand::List {
+        format: ListFormat::Table,
+    }) {
         ProfilesCommand::List { format } => list(&library, format, style, out),
         ProfilesCommand::Show { id, format } => show(&library, &id, format, style, out),
     }
@@ -56,7 +58,12 @@ fn json_of(p: &Profile, replaces: bool) -> JsonProfile<'_> {
     let perms = |entries: &[crate::profile::Entry]| {
         entries
             .iter()
-            .map(|e| JsonPerm { permission: e.perm.id(), label: e.perm.label(), group: e.perm.group(), risk: e.perm.risk() })
+            .map(|e| JsonPerm {
+                permission: e.perm.id(),
+                label: e.perm.label(),
+                group: e.perm.group(),
+                risk: e.perm.risk(),
+            })
             .collect()
     };
     JsonProfile {
@@ -70,7 +77,11 @@ fn json_of(p: &Profile, replaces: bool) -> JsonProfile<'_> {
         reviewed: p.reviewed.as_deref(),
         origin: origin(p, replaces),
         requires_all: p.requires_all,
-        permissions: if p.requires_all { Vec::new() } else { perms(&p.permissions) },
+        permissions: if p.requires_all {
+            Vec::new()
+        } else {
+            perms(&p.permissions)
+        },
         optional: perms(&p.optional),
         notes: p.notes.as_deref(),
     }
@@ -89,9 +100,16 @@ fn list(library: &Library, format: ListFormat, style: Style, out: &mut dyn Write
             writeln!(out).map_err(write_err)?;
         }
         ListFormat::Table => {
-            let mut t = new_table(style, &["Id", "Name", "API", "Credential", "Permissions", "Reviewed", "Origin"]);
+            let mut t = new_table(
+                style,
+                &["Id", "Name", "API", "Credential", "Permissions", "Reviewed", "Origin"],
+            );
             for (p, replaces) in &loaded {
-                let count = if p.requires_all { "all".to_string() } else { p.permissions.len().to_string() };
+                let count = if p.requires_all {
+                    "all".to_string()
+                } else {
+                    p.permissions.len().to_string()
+                };
                 t.add_row(vec![
                     Cell::new(&p.id),
                     Cell::new(&p.name),
@@ -111,7 +129,8 @@ fn list(library: &Library, format: ListFormat, style: Style, out: &mut dyn Write
 fn show(library: &Library, id: &str, format: ListFormat, style: Style, out: &mut dyn Write) -> Result<u8, Error> {
     let (p, found) = library.load(id)?;
     if format == ListFormat::Json {
-        serde_json::to_writer_pretty(&mut *out, &json_of(&p, found.replaces_builtin)).map_err(|e| write_err(e.into()))?;
+        serde_json::to_writer_pretty(&mut *out, &json_of(&p, found.replaces_builtin))
+            .map_err(|e| write_err(e.into()))?;
         writeln!(out).map_err(write_err)?;
         return Ok(0);
     }
@@ -124,15 +143,24 @@ fn show(library: &Library, id: &str, format: ListFormat, style: Style, out: &mut
     field(&mut s, "api", p.api.as_str());
     field(&mut s, "credential", p.credential.as_str());
     if !p.also_needs.is_empty() {
-        field(&mut s, "also needs", &p.also_needs.iter().map(|c| c.as_str()).collect::<Vec<_>>().join(", "));
+        field(
+            &mut s,
+            "also needs",
+            &p.also_needs.iter().map(|c| c.as_str()).collect::<Vec<_>>().join(", "),
+        );
     }
     field(&mut s, "source", p.source.as_deref().unwrap_or("(none given)"));
     field(&mut s, "reviewed", p.reviewed.as_deref().unwrap_or("(never)"));
     field(&mut s, "origin", &origin(&p, found.replaces_builtin));
     write!(out, "{s}").map_err(write_err)?;
     if p.requires_all {
-        writeln!(out, "  permissions: ALL {} permissions of {} (\"Select All\")", p.permissions.len(), p.api.as_str())
-            .map_err(write_err)?;
+        writeln!(
+            out,
+            "  permissions: ALL {} permissions of {} (\"Select All\")",
+            p.permissions.len(),
+            p.api.as_str()
+        )
+        .map_err(write_err)?;
     } else {
         for (title, entries) in [("Required", &p.permissions), ("Optional", &p.optional)] {
             if entries.is_empty() {

@@ -18,7 +18,12 @@ pub fn render(results: &[CheckResult], style: Style, out: &mut dyn Write) -> std
             Api::HarvestV3 => "Configure > Dev Center > API Credentials > this credential > Manage scopes",
             Api::HarvestV1 => "Configure > Dev Center > API Credential Management > this key > Manage Permissions",
         };
-        writeln!(out, "{} {}", style.bold("Fix-it checklist for"), style.bold(&r.credential))?;
+        writeln!(
+            out,
+            "{} {}",
+            style.bold("Fix-it checklist for"),
+            style.bold(&r.credential)
+        )?;
         writeln!(out, "In Greenhouse: {screen}")?;
         let mut groups: BTreeMap<&str, Vec<String>> = BTreeMap::new();
         for f in &r.findings {
@@ -39,7 +44,10 @@ pub fn render(results: &[CheckResult], style: Style, out: &mut dyn Write) -> std
             ));
         }
         if groups.is_empty() {
-            writeln!(out, "Nothing to change: the credential grants exactly what its profiles need.")?;
+            writeln!(
+                out,
+                "Nothing to change: the credential grants exactly what its profiles need."
+            )?;
         }
         for (group, lines) in groups {
             writeln!(out, "{}", style.bold(group))?;
@@ -47,10 +55,18 @@ pub fn render(results: &[CheckResult], style: Style, out: &mut dyn Write) -> std
                 writeln!(out, "{l}")?;
             }
         }
-        for f in r.findings.iter().filter(|f| matches!(f.kind, Kind::WrongCredentialType | Kind::GrantsUnknown | Kind::UnmappedRequirement | Kind::UnknownGrant)) {
+        for f in r.findings.iter().filter(|f| {
+            matches!(
+                f.kind,
+                Kind::WrongCredentialType | Kind::GrantsUnknown | Kind::UnmappedRequirement | Kind::UnknownGrant
+            )
+        }) {
             writeln!(out, "! {}", f.message)?;
         }
-        writeln!(out, "Then click Save. ≈ marks a permission whose v1 -> v3 mapping is approximate.")?;
+        writeln!(
+            out,
+            "Then click Save. ≈ marks a permission whose v1 -> v3 mapping is approximate."
+        )?;
     }
     Ok(())
 }

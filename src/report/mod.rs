@@ -37,7 +37,11 @@ impl Style {
     }
 
     pub fn paint(&self, code: &str, text: &str) -> String {
-        if self.color { format!("\x1b[{code}m{text}\x1b[0m") } else { text.to_string() }
+        if self.color {
+            format!("\x1b[{code}m{text}\x1b[0m")
+        } else {
+            text.to_string()
+        }
     }
 
     pub fn bold(&self, text: &str) -> String {
@@ -64,7 +68,25 @@ pub enum ColorChoice {
     Never,
 }
 
+/// Width for diagnostics: `COLUMNS`, else unwrapped when not on a terminal (so a message
+/// stays on one line for grep and CI logs), else 100.
+pub fn diagnostic_width() -> usize {
+    match std::env::var("COLUMNS")
+        .ok()
+        .and_then(|c| c.parse::<usize>().ok())
+        .filter(|&w| w >= 40)
+    {
+        Some(w) => w,
+        None if std::io::stderr().is_terminal() => 100,
+        None => 1_000,
+    }
+}
+
 /// Width for tables: the terminal's `COLUMNS` when set, else 120.
 pub fn width() -> u16 {
-    std::env::var("COLUMNS").ok().and_then(|c| c.parse().ok()).filter(|&w| w >= 40).unwrap_or(120)
+    std::env::var("COLUMNS")
+        .ok()
+        .and_then(|c| c.parse().ok())
+        .filter(|&w| w >= 40)
+        .unwrap_or(120)
 }

@@ -13,7 +13,9 @@ use crate::profile::{Api, Perm};
 
 pub fn new_table(style: Style, header: &[&str]) -> Table {
     let mut t = Table::new();
-    t.load_style(presets::UTF8_FULL_CONDENSED.with_rounded_corners()).set_content_arrangement(ContentArrangement::Dynamic).set_width(super::width());
+    t.load_style(presets::UTF8_FULL_CONDENSED.with_rounded_corners())
+        .set_content_arrangement(ContentArrangement::Dynamic)
+        .set_width(super::width());
     if !style.color {
         t.force_no_tty();
     } else {
@@ -142,22 +144,41 @@ fn render_one(r: &CheckResult, style: Style, out: &mut dyn Write) -> std::io::Re
     for c in &r.caveats {
         writeln!(out, "{}", style.yellow(&format!("caveat: {c}")))?;
     }
-    let rows: Vec<&Finding> =
-        r.findings.iter().filter(|f| f.permission.is_some() && f.kind != Kind::UnusedOptional).collect();
+    let credential_level = |f: &&Finding| f.permission.is_none() || f.kind == Kind::UnusedOptional;
+    // What makes the whole comparison moot comes first; notes come last.
+    for f in r.findings.iter().filter(credential_level).filter(|f| f.fails) {
+        writeln!(
+            out,
+            "{}: {}",
+            style.red(&format!("{}[{}]", f.level.as_str(), f.kind.id())),
+            f.message
+        )?;
+    }
+    let rows: Vec<&Finding> = r
+        .findings
+        .iter()
+        .filter(|f| f.permission.is_some() && f.kind != Kind::UnusedOptional)
+        .collect();
     if !rows.is_empty() {
         let mut t = new_table(style, &["Status", "Risk", "Permission", "Greenhouse screen", "Why"]);
         for f in &rows {
             let perm = f.permission.expect("filtered");
-            t.add_row(vec![status(f), risk_cell(f.risk), Cell::new(perm.id()), Cell::new(screen_label(perm)), Cell::new(why(f, r.space))]);
+            t.add_row(vec![
+                status(f),
+                risk_cell(f.risk),
+                Cell::new(perm.id()),
+                Cell::new(screen_label(perm)),
+                Cell::new(why(f, r.space)),
+            ]);
         }
         writeln!(out, "{t}")?;
     }
-    for f in r.findings.iter().filter(|f| f.permission.is_none() || f.kind == Kind::UnusedOptional) {
+    for f in r.findings.iter().filter(credential_level).filter(|f| !f.fails) {
         let tag = format!("{}[{}]", f.level.as_str(), f.kind.id());
-        let tag = match (f.fails, f.level) {
-            (true, _) => style.red(&tag),
-            (false, Level::Note) => style.dim(&tag),
-            _ => style.yellow(&tag),
+        let tag = if f.level == Level::Note {
+            style.dim(&tag)
+        } else {
+            style.yellow(&tag)
         };
         writeln!(out, "{tag}: {}", f.message)?;
     }
@@ -171,7 +192,11 @@ fn summary_line(r: &CheckResult, style: Style) -> String {
     };
     let mut by_risk = Vec::new();
     for risk in Risk::ALL.iter().rev() {
-        let n = r.findings.iter().filter(|f| f.kind == Kind::Excess && f.risk == Some(*risk)).count();
+        let n = r
+            .findings
+            .iter()
+            .filter(|f| f.kind == Kind::Excess && f.risk == Some(*risk))
+            .count();
         if n > 0 {
             by_risk.push(format!("{n} {risk}"));
         }
@@ -182,7 +207,11 @@ fn summary_line(r: &CheckResult, style: Style) -> String {
         format!("{} excess ({})", r.summary.excess, by_risk.join(", "))
     };
     let s = &r.summary;
-    let hint = if s.missing + s.excess > 0 { " · --format checklist shows what to tick and untick" } else { "" };
+    let hint = if s.missing + s.excess > 0 {
+        " · --format checklist shows what to tick and untick"
+    } else {
+        ""
+    };
     format!(
         "{verdict}: {} missing, {excess} · {} required, {} granted, {} waived{hint}",
         s.missing, s.required, s.granted, s.waived
