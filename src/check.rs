@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use crate::catalog::{self, Mapping, Risk};
 use crate::finding::{Finding, Kind, Level, Location};
-use crate::grants::{GrantState, Grants, GrantsSource};
+use crate::grants::{GrantState, Grants, GrantsSource, ProbeOutcome, ProbeReport};
 use crate::profile::{Api, CredentialKind, Entry, Perm, Profile};
 
 /// Fail on excess grants at or above a risk, or never.
@@ -54,6 +54,8 @@ impl Default for Policy {
 pub enum Verdict {
     Pass,
     Fail,
+    /// The credential could not be checked (see its `credential-error` finding).
+    Error,
 }
 
 #[derive(Debug, Clone, Default, serde::Serialize)]
@@ -79,6 +81,102 @@ pub struct CheckResult {
     /// Missing first, then excess by descending risk, then the rest.
     pub findings: Vec<Finding>,
     pub summary: Summary,
+    /// For `Verdict::Error`: the exit code the failure stands for (2 setup, 3 live).
+    pub error_exit: Option<u8>,
+}
+
+impl CheckResult {
+    /// Order the findings and derive the verdict from them: the last step of every check.
+    fn finish(&mut self) {
+        for f in &mut self.findings {
+            if f.level == Level::Note {
+                f.fails = false;
+            }
+        }
+        self.findings.sort_by(|a, b| {
+            order(a.kind)
+                .cmp(&order(b.kind))
+                .then(b.risk.cmp(&a.risk))
+                .then(a.permission.map(Perm::id).cmp(&b.permission.map(Perm::id)))
+        });
+        self.verdict = if self.error_exit.is_some() {
+            Verdict::Error
+        } else if self.findings.iter().any(|f| f.fails && !f.waived) {
+            Verdict::Fail
+        } else {
+            Verdict::Pass
+        };
+    }
+
+    /// A credential that could not be checked at all.
+    pub fn failed(
+        credential: &str,
+        profiles: &[String],
+        source: GrantsSource,
+        message: String,
+        exit: u8,
+    ) -> CheckResult {
+        let mut r = CheckResult {
+            credential: credential.to_string(),
+            profiles: profiles.to_vec(),
+            grants_source: source,
+            grants_origin: String::new(),
+            read_at: crate::time::now_rfc3339(),
+            caveats: Vec::new(),
+            space: Api::HarvestV3,
+            verdict: Verdict::Error,
+            findings: vec![Finding::new(Kind::CredentialError, message)],
+            summary: Summary::default(),
+            error_exit: Some(exit),
+        };
+        r.finish();
+        r
+    }
+
+    /// The exit code this result stands for.
+    pub fn exit_code(&self) -> u8 {
+        match self.verdict {
+            Verdict::Pass => 0,
+            Verdict::Fail => 1,
+            Verdict::Error => self.error_exit.unwrap_or(3),
+        }
+    }
+}
+
+/// Add what `--probe` saw: a `probe-disagrees` finding wherever the probe and the token
+/// disagree. Pure, like [`check`].
+pub fn apply_probe(result: &mut CheckResult, report: &ProbeReport) {
+    let mut disagreements = 0;
+    for &(id, claimed, path, outcome) in &report.results {
+        let scope = catalog::scope(id);
+        let message = match (claimed, outcome) {
+            (true, ProbeOutcome::Refused) => format!(
+                "the token claims {} but Greenhouse refused GET {path} (403): the token's user may not be a Site Admin, or the scope was removed",
+                scope.id
+            ),
+            (false, ProbeOutcome::Allowed) => format!(
+                "the token does not claim {} but GET {path} answered: the credential reaches more than its scopes say",
+                scope.id
+            ),
+            _ => continue,
+        };
+        disagreements += 1;
+        let mut f = Finding::new(Kind::ProbeDisagrees, message);
+        f.permission = Some(Perm::V3(id));
+        f.risk = Some(scope.risk());
+        f.labels = vec![scope.label];
+        result.findings.push(f);
+    }
+    let skipped = if report.skipped > 0 {
+        format!(", {} not probed (request budget)", report.skipped)
+    } else {
+        String::new()
+    };
+    result.caveats.push(format!(
+        "probe: {} list endpoints read with per_page=1&fields=id{skipped}; {disagreements} disagree with the token",
+        report.results.len()
+    ));
+    result.finish();
 }
 
 /// Why a permission is in a set: which profiles (or the grant) put it there, through which
@@ -143,10 +241,11 @@ fn translate(
 }
 
 /// Compare one credential's grants with the union of some profiles.
-pub fn check(credential: &str, profiles: &[Profile], grants: &Grants, policy: &Policy) -> CheckResult {
+pub fn check(credential: &str, profiles: &[&Profile], grants: &Grants, policy: &Policy) -> CheckResult {
     let profile_ids: Vec<String> = profiles.iter().map(|p| p.id.clone()).collect();
     let harvest_profiles: Vec<&Profile> = profiles
         .iter()
+        .copied()
         .filter(|p| p.credential == CredentialKind::Harvest)
         .collect();
     let mut findings = Vec::new();
@@ -242,7 +341,17 @@ pub fn check(credential: &str, profiles: &[Profile], grants: &Grants, policy: &P
                 f.fails = policy.fail_on_excess.fails(v1.risk());
                 findings.push(f);
             }
-            summary.granted = granted.len();
+            for scope in &grants.unrecognized {
+                let mut f = Finding::new(
+                    Kind::UnknownGrant,
+                    format!(
+                        "the credential grants `{scope}`, which is not in grantlint's catalog (Greenhouse may have added it since); its risk is unknown"
+                    ),
+                );
+                f.fails = policy.fail_on_excess != ExcessThreshold::Never;
+                findings.push(f);
+            }
+            summary.granted = granted.len() + grants.unrecognized.len();
 
             for (perm, why) in &required {
                 if granted.contains_key(perm) {
@@ -280,23 +389,7 @@ pub fn check(credential: &str, profiles: &[Profile], grants: &Grants, policy: &P
         }
     }
 
-    for f in &mut findings {
-        if f.level == Level::Note {
-            f.fails = false;
-        }
-    }
-    findings.sort_by(|a, b| {
-        order(a.kind)
-            .cmp(&order(b.kind))
-            .then(b.risk.cmp(&a.risk))
-            .then(a.permission.map(Perm::id).cmp(&b.permission.map(Perm::id)))
-    });
-    let verdict = if findings.iter().any(|f| f.fails && !f.waived) {
-        Verdict::Fail
-    } else {
-        Verdict::Pass
-    };
-    CheckResult {
+    let mut result = CheckResult {
         credential: credential.to_string(),
         profiles: profile_ids,
         grants_source: grants.source,
@@ -304,10 +397,13 @@ pub fn check(credential: &str, profiles: &[Profile], grants: &Grants, policy: &P
         read_at: grants.read_at.clone(),
         caveats: grants.caveats.clone(),
         space,
-        verdict,
+        verdict: Verdict::Pass,
         findings,
         summary,
-    }
+        error_exit: None,
+    };
+    result.finish();
+    result
 }
 
 fn fill(f: &mut Finding, perm: Perm, why: &Why) {
@@ -336,9 +432,9 @@ fn describe(perm: Perm) -> String {
 /// Report order: what breaks the integration, then what over-exposes, then the rest.
 fn order(kind: Kind) -> u8 {
     match kind {
-        Kind::WrongCredentialType | Kind::GrantsUnknown => 0,
+        Kind::CredentialError | Kind::WrongCredentialType | Kind::GrantsUnknown => 0,
         Kind::Missing | Kind::UnmappedRequirement => 1,
-        Kind::Excess | Kind::UnknownGrant => 2,
+        Kind::Excess | Kind::UnknownGrant | Kind::ProbeDisagrees => 2,
         _ => 3,
     }
 }

@@ -31,6 +31,8 @@ pub struct Cli {
 pub enum Command {
     /// Compare one credential's grants with one or more profiles.
     Check(CheckArgs),
+    /// Check every credential of a config (live or from files), concurrently.
+    Audit(AuditArgs),
     /// Validate profiles and flag least-privilege and migration problems.
     Lint(LintArgs),
     /// Explain a permission (scope, v1 label or "METHOD /path") or a finding kind.
@@ -59,6 +61,33 @@ pub struct GrantsInput {
     /// A raw JWT access token in a file, or `-` for stdin (decoded without verification).
     #[arg(long, value_name = "FILE|-", group = "grants_input")]
     pub token: Option<PathBuf>,
+    /// Read the grants live from Greenhouse: GREENHOUSE_CLIENT_ID, GREENHOUSE_CLIENT_SECRET
+    /// (or --client-secret-file) and optional GREENHOUSE_SUB.
+    #[arg(long, group = "grants_input")]
+    pub live: bool,
+}
+
+/// How to reach Greenhouse.
+#[derive(Debug, Args, Clone, Default)]
+pub struct LiveArgs {
+    /// Greenhouse's OAuth server [default: https://auth.greenhouse.io]. Plain http only to loopback.
+    #[arg(long, value_name = "URL", env = "GRANTLINT_AUTH_URL")]
+    pub auth_url: Option<String>,
+    /// The Harvest API [default: https://harvest.greenhouse.io]. Plain http only to loopback.
+    #[arg(long, value_name = "URL", env = "GRANTLINT_BASE_URL")]
+    pub base_url: Option<String>,
+    /// Per-request timeout in seconds.
+    #[arg(long, value_name = "SECS", default_value_t = 15.0)]
+    pub timeout: f64,
+    /// Retries after a 429, a 5xx, a timeout or a connection error.
+    #[arg(long, value_name = "N", default_value_t = 4)]
+    pub retries: u32,
+    /// Confirm read scopes with one GET per list endpoint (per_page=1&fields=id; never a write).
+    #[arg(long)]
+    pub probe: bool,
+    /// At most this many probe requests per credential.
+    #[arg(long, value_name = "N", default_value_t = crate::live::DEFAULT_PROBE_LIMIT)]
+    pub probe_limit: usize,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -95,6 +124,43 @@ pub struct CheckArgs {
     /// Report missing grants without failing on them.
     #[arg(long)]
     pub no_fail_on_missing: bool,
+
+    /// With --live: read the client secret from this file, or `-` for stdin, instead of
+    /// GREENHOUSE_CLIENT_SECRET.
+    #[arg(long, value_name = "FILE|-", requires = "live")]
+    pub client_secret_file: Option<PathBuf>,
+
+    #[command(flatten)]
+    pub connection: LiveArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct AuditArgs {
+    /// The config [default: ./grantlint.toml].
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+
+    #[command(flatten)]
+    pub dirs: ProfileDirs,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = CheckFormat::Table)]
+    pub format: CheckFormat,
+
+    /// How many credentials to check at once [default: the config's `concurrency`, else 8].
+    #[arg(long, value_name = "N")]
+    pub concurrency: Option<usize>,
+
+    /// Fail on excess grants at or above this risk (overrides the config's policy).
+    #[arg(long, value_name = "LEVEL")]
+    pub fail_on_excess: Option<ExcessThreshold>,
+
+    /// Report missing grants without failing on them (overrides the config's policy).
+    #[arg(long)]
+    pub no_fail_on_missing: bool,
+
+    #[command(flatten)]
+    pub connection: LiveArgs,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -87,6 +87,12 @@ kinds! {
     NoV3Equivalent => "no-v3-equivalent", Warning,
         "A harvest-v1 profile requires a permission that has no Harvest v3 equivalent; it will break after the v1 retirement (31 Aug 2026).",
         "Find out how the partner does this in v3 and update or migrate the profile.";
+    ProbeDisagrees => "probe-disagrees", Warning,
+        "A read probe of a list endpoint disagrees with the token: the token claims the scope but Greenhouse refused the read (403), or the token lacks it but Greenhouse answered.",
+        "A refusal usually means the token's user (sub) is not a Site Admin, or lacks the advanced permission for private data, or the scope was removed; an answer without the scope means the credential reaches more than it claims.";
+    CredentialError => "credential-error", Error,
+        "A credential could not be checked: its secret is not available, or authentication, Greenhouse or the network failed.",
+        "Read the message: check the client id and secret (and whether the secret was rotated), the sub user, the environment variables named in the config, and the network.";
     NoProvenance => "no-provenance", Warning,
         "A profile has no `source` URL or no `reviewed` date, so nobody can tell where its list came from or how old it is.",
         "Add `source:` (the vendor's page) and `reviewed:` (YYYY-MM-DD, when a person last compared the list with it).";

@@ -1,7 +1,6 @@
 //! Grants: what a credential actually has, read from a grants file (YAML, JSON or TOML), a
 //! saved introspection or token response, or a raw JWT access token.
 
-use std::collections::{BTreeMap, HashSet};
 use std::path::Path;
 
 use base64::Engine as _;
@@ -59,7 +58,80 @@ pub struct Grants {
     pub state: GrantState,
     /// Caveats to show with the result, e.g. that a token was decoded without verification.
     pub caveats: Vec<String>,
+    /// Scope strings the credential claims that are not in grantlint's catalog (Greenhouse
+    /// adds scopes over time). Each becomes an `unknown-grant` finding; none is dropped.
+    pub unrecognized: Vec<String>,
     pub src: Option<Source>,
+}
+
+/// What `--probe` saw: one read per list endpoint.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ProbeOutcome {
+    /// 2xx: the endpoint answered.
+    Allowed,
+    /// 403: Greenhouse refused (scope missing, or the token's user lacks the permission).
+    Refused,
+    /// Anything else (404, 422, 5xx after retries, a network error): no conclusion.
+    Inconclusive(u16),
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct ProbeReport {
+    /// (scope, whether the token claims it, the list endpoint probed, what the probe found)
+    pub results: Vec<(crate::catalog::ScopeId, bool, &'static str, ProbeOutcome)>,
+    /// Scopes not probed because the request budget ran out.
+    pub skipped: usize,
+}
+
+/// The scopes a token or introspection response claims: `scope` (space-separated string or
+/// array), `scp` or `scopes`. `None` when there is no such claim.
+pub fn scope_claim(claims: &serde_json::Map<String, serde_json::Value>) -> Option<Vec<String>> {
+    ["scope", "scp", "scopes"].iter().find_map(|k| match claims.get(*k)? {
+        serde_json::Value::String(s) => Some(s.split_whitespace().map(str::to_string).collect()),
+        serde_json::Value::Array(a) => Some(a.iter().filter_map(|v| v.as_str().map(str::to_string)).collect()),
+        _ => None,
+    })
+}
+
+/// The claims of a JWT, decoded without verifying its signature. The error says why the text
+/// is not a JWT and never quotes it.
+pub fn jwt_claims(token: &str) -> Result<serde_json::Map<String, serde_json::Value>, &'static str> {
+    let mut parts = token.trim().split('.');
+    let (Some(_header), Some(payload), Some(_sig), None) = (parts.next(), parts.next(), parts.next(), parts.next())
+    else {
+        return Err("wrong number of parts");
+    };
+    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(payload.trim_end_matches('='))
+        .map_err(|_| "the payload is not base64url")?;
+    serde_json::from_slice(&bytes).map_err(|_| "the payload is not a JSON object")
+}
+
+/// Resolve claimed scope strings: known ones become entries (duplicates ignored), the rest
+/// are returned as unrecognised.
+pub fn resolve_claimed(scopes: Vec<String>) -> (Vec<Entry>, Vec<String>) {
+    let mut entries: Vec<Entry> = Vec::new();
+    let mut unrecognized = Vec::new();
+    for s in scopes {
+        match crate::catalog::scope_by_id(&s) {
+            Some(id) => {
+                let perm = Perm::V3(id);
+                if !entries.iter().any(|e| e.perm == perm) {
+                    entries.push(Entry {
+                        perm,
+                        span: (0, 0).into(),
+                    });
+                }
+            }
+            None => {
+                let s = crate::catalog::shorten(&s);
+                if !unrecognized.contains(&s) {
+                    unrecognized.push(s);
+                }
+            }
+        }
+    }
+    (entries, unrecognized)
 }
 
 /// A grants file as written.
@@ -267,6 +339,7 @@ impl Grants {
             read_at: time::now_rfc3339(),
             state,
             caveats: Vec::new(),
+            unrecognized: Vec::new(),
             src: Some(src),
         }
     }
@@ -293,6 +366,7 @@ impl Grants {
             read_at: time::now_rfc3339(),
             state: GrantState::Unknown { reason: String::new() },
             caveats: Vec::new(),
+            unrecognized: Vec::new(),
             src: None,
         };
         match field {
@@ -309,6 +383,7 @@ impl Grants {
                     grants.source = GrantsSource::Token;
                     grants.state = from_jwt.state;
                     grants.caveats = from_jwt.caveats;
+                    grants.unrecognized = from_jwt.unrecognized;
                 }
                 None => {
                     grants.state = GrantState::Unknown {
@@ -325,71 +400,57 @@ impl Grants {
     /// only reads which scopes the token claims, and says so in its output. The token itself
     /// is a secret and appears in no message.
     pub fn from_jwt(token: &str, origin: &str) -> Result<Grants, Error> {
-        let token = token.trim();
-        let bad = |why: &str| {
+        let claims = jwt_claims(token).map_err(|why| {
             Error::Usage(format!(
                 "{origin}: not a JWT access token ({why}); a Harvest v3 access token is three base64url parts separated by dots"
             ))
-        };
-        let mut parts = token.split('.');
-        let (Some(_header), Some(payload), Some(_sig), None) = (parts.next(), parts.next(), parts.next(), parts.next())
-        else {
-            return Err(bad("wrong number of parts"));
-        };
-        let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
-            .decode(payload.trim_end_matches('='))
-            .map_err(|_| bad("the payload is not base64url"))?;
-        let claims: BTreeMap<String, serde_json::Value> =
-            serde_json::from_slice(&bytes).map_err(|_| bad("the payload is not a JSON object"))?;
+        })?;
+        Ok(Grants::from_claims(
+            &claims,
+            GrantsSource::Token,
+            origin.to_string(),
+            "the token",
+        ))
+    }
+
+    /// Grants from a token's (or introspection response's) claims.
+    pub fn from_claims(
+        claims: &serde_json::Map<String, serde_json::Value>,
+        source: GrantsSource,
+        origin: String,
+        what: &str,
+    ) -> Grants {
         let mut grants = Grants {
             credential: claims.get("client_id").and_then(|v| v.as_str()).map(str::to_string),
-            source: GrantsSource::Token,
-            origin: origin.to_string(),
+            source,
+            origin,
             read_at: time::now_rfc3339(),
             state: GrantState::Unknown { reason: String::new() },
-            caveats: vec!["token decoded without verifying its signature".into()],
+            caveats: Vec::new(),
+            unrecognized: Vec::new(),
             src: None,
         };
-        let scopes: Option<Vec<String>> = ["scope", "scp", "scopes"].iter().find_map(|k| match claims.get(*k)? {
-            serde_json::Value::String(s) => Some(s.split_whitespace().map(str::to_string).collect()),
-            serde_json::Value::Array(a) => Some(a.iter().filter_map(|v| v.as_str().map(str::to_string)).collect()),
-            _ => None,
-        });
-        match scopes {
+        if source == GrantsSource::Token {
+            grants
+                .caveats
+                .push("token decoded without verifying its signature".into());
+        }
+        match scope_claim(claims) {
             None => {
                 grants.state = GrantState::Unknown {
-                    reason: "the token has no `scope` or `scp` claim; its scopes cannot be read from it".into(),
+                    reason: format!("{what} has no `scope` or `scp` claim; its scopes cannot be read from it"),
                 }
             }
             Some(list) => {
-                let mut entries = Vec::new();
-                let mut seen = HashSet::new();
-                for s in list {
-                    match resolve(Api::HarvestV3, &s) {
-                        Ok(perm) => {
-                            if seen.insert(perm) {
-                                entries.push(Entry {
-                                    perm,
-                                    span: (0, 0).into(),
-                                });
-                            }
-                        }
-                        Err(_) => {
-                            let shown = crate::catalog::shorten(&s);
-                            return Err(Error::Usage(format!(
-                                "{origin}: the token claims scope `{shown}`, which is not in grantlint's catalog of Harvest v3 scopes; \
-                                 Greenhouse may have added it since the catalog was made (see `grantlint catalog`)"
-                            )));
-                        }
-                    }
-                }
+                let (entries, unrecognized) = resolve_claimed(list);
                 grants.state = GrantState::Known {
                     api: Api::HarvestV3,
                     entries,
                 };
+                grants.unrecognized = unrecognized;
             }
         }
-        Ok(grants)
+        grants
     }
 
     /// The permissions granted, when known.
@@ -510,27 +571,5 @@ fn scope_entries(src: &Source, field: &Sp<ScopeField>) -> Result<Vec<Entry>, Err
                 .collect();
             resolve_all(src, Api::HarvestV3, words.iter(), false)
         }
-    }
-}
-
-/// Accept `Perm` values in tests and callers that build grants by hand.
-pub fn known(api: Api, perms: &[Perm], source: GrantsSource) -> Grants {
-    Grants {
-        credential: None,
-        source,
-        origin: String::from("-"),
-        read_at: time::now_rfc3339(),
-        state: GrantState::Known {
-            api,
-            entries: perms
-                .iter()
-                .map(|&perm| Entry {
-                    perm,
-                    span: (0, 0).into(),
-                })
-                .collect(),
-        },
-        caveats: Vec::new(),
-        src: None,
     }
 }

@@ -8,13 +8,17 @@ pub mod catalog;
 pub mod check;
 pub mod cli;
 pub mod cmd;
+pub mod config;
 pub mod diag;
 pub mod finding;
 pub mod grants;
+pub mod greenhouse;
 pub mod library;
 pub mod lint;
+pub mod live;
 pub mod profile;
 pub mod report;
+pub mod secret;
 pub mod time;
 
 /// YAML parsing limits shared by every YAML/JSON input: one document, bounded depth,

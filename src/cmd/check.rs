@@ -1,13 +1,16 @@
 use std::io::{Read, Write};
 use std::path::Path;
 
-use super::write_err;
-use crate::check::{self, Policy};
+use super::{live_args, write_err};
+use crate::check::{self, CheckResult, Policy};
 use crate::cli::{CheckArgs, CheckFormat};
 use crate::diag::{Error, MAX_INPUT_BYTES};
 use crate::grants::Grants;
+use crate::greenhouse::LiveCredential;
 use crate::library::Library;
+use crate::profile::Profile;
 use crate::report::{self, Style};
+use crate::secret::Secret;
 
 pub fn run(args: CheckArgs, style: Style, out: &mut dyn Write) -> Result<u8, Error> {
     let library = Library::new(args.dirs.dirs.clone());
@@ -25,11 +28,25 @@ pub fn run(args: CheckArgs, style: Style, out: &mut dyn Write) -> Result<u8, Err
         }
         profiles.push(profile);
     }
+    let policy = Policy {
+        fail_on_missing: !args.no_fail_on_missing,
+        fail_on_excess: args.fail_on_excess,
+    };
+    let refs: Vec<&Profile> = profiles.iter().collect();
+    if args.input.live {
+        let result = check_live(&args, &refs, &policy)?;
+        return render(&[result], args.format, style, out);
+    }
+    if args.connection.probe {
+        return Err(Error::Usage("--probe needs --live".into()));
+    }
     let grants = match (&args.input.grants, &args.input.token) {
         (Some(path), None) => Grants::from_file(path)?,
         (None, Some(path)) => Grants::from_jwt(&read_token(path)?, &path.display().to_string())?,
         _ => {
-            return Err(Error::Usage("give exactly one of --grants FILE or --token FILE".into()));
+            return Err(Error::Usage(
+                "give exactly one of --grants FILE, --token FILE or --live".into(),
+            ));
         }
     };
     let credential = args
@@ -37,27 +54,75 @@ pub fn run(args: CheckArgs, style: Style, out: &mut dyn Write) -> Result<u8, Err
         .clone()
         .or_else(|| grants.credential.clone())
         .unwrap_or_else(|| default_name(&grants.origin));
-    let policy = Policy {
-        fail_on_missing: !args.no_fail_on_missing,
-        fail_on_excess: args.fail_on_excess,
-    };
-    let result = check::check(&credential, &profiles, &grants, &policy);
-    let results = [result];
-    match args.format {
-        CheckFormat::Table => report::table::render(&results, style, out),
-        CheckFormat::Json => report::json::render(&results, out),
-        CheckFormat::Checklist => report::checklist::render(&results, style, out),
+    let result = check::check(&credential, &refs, &grants, &policy);
+    render(&[result], args.format, style, out)
+}
+
+/// Render results in a format; the exit code is the worst result's.
+pub fn render(results: &[CheckResult], format: CheckFormat, style: Style, out: &mut dyn Write) -> Result<u8, Error> {
+    match format {
+        CheckFormat::Table => report::table::render(results, style, out),
+        CheckFormat::Json => report::json::render(results, out),
+        CheckFormat::Checklist => report::checklist::render(results, style, out),
     }
     .map_err(write_err)?;
-    Ok(if results.iter().any(|r| r.verdict == check::Verdict::Fail) {
-        super::FINDINGS
-    } else {
-        0
-    })
+    Ok(results.iter().map(CheckResult::exit_code).max().unwrap_or(0))
+}
+
+fn check_live(args: &CheckArgs, profiles: &[&Profile], policy: &Policy) -> Result<CheckResult, Error> {
+    let env = |name: &str| {
+        std::env::var(name)
+            .ok()
+            .map(|v| v.trim().to_string())
+            .filter(|v| !v.is_empty())
+    };
+    let client_id = env("GREENHOUSE_CLIENT_ID")
+        .ok_or_else(|| Error::Usage("--live needs GREENHOUSE_CLIENT_ID in the environment".into()))?;
+    let secret = match &args.client_secret_file {
+        Some(path) => read_secret(path)?,
+        None => Secret::new(env("GREENHOUSE_CLIENT_SECRET").ok_or_else(|| {
+            Error::Usage(
+                "--live needs GREENHOUSE_CLIENT_SECRET in the environment, or --client-secret-file FILE|-".into(),
+            )
+        })?),
+    };
+    let sub = env("GREENHOUSE_SUB");
+    if let Some(s) = &sub
+        && !s.bytes().all(|b| b.is_ascii_digit())
+    {
+        return Err(Error::Usage(
+            "GREENHOUSE_SUB must be a Greenhouse user id (a number)".into(),
+        ));
+    }
+    let client = live_args::client(&args.connection, None, None)?;
+    let cred = LiveCredential {
+        name: args.credential.clone().unwrap_or_else(|| client_id.clone()),
+        client_id,
+        secret,
+        sub,
+    };
+    let probe = args.connection.probe.then_some(args.connection.probe_limit);
+    let runtime = crate::live::runtime().map_err(|e| Error::Usage(format!("cannot start the async runtime: {e}")))?;
+    runtime
+        .block_on(crate::live::check_live(&client, &cred, profiles, policy, probe))
+        .map_err(live_args::live_error)
+}
+
+/// A client secret from a file or stdin (`-`): the first line, trimmed.
+pub fn read_secret(path: &Path) -> Result<Secret, Error> {
+    let text = read_token(path)?;
+    let secret = Secret::new(text.lines().next().unwrap_or("").trim());
+    if secret.is_empty() {
+        return Err(Error::Usage(format!(
+            "{}: the client secret file is empty",
+            path.display()
+        )));
+    }
+    Ok(secret)
 }
 
 /// The token itself is a secret: it is read, never echoed, and a read error names only the file.
-fn read_token(path: &Path) -> Result<String, Error> {
+pub fn read_token(path: &Path) -> Result<String, Error> {
     let mut bytes = Vec::new();
     if path == Path::new("-") {
         std::io::stdin()
@@ -72,11 +137,11 @@ fn read_token(path: &Path) -> Result<String, Error> {
     }
     if bytes.len() as u64 > MAX_INPUT_BYTES {
         return Err(Error::Usage(format!(
-            "{}: a token file larger than 4 MiB is not an access token",
+            "{}: larger than 4 MiB: not a token or a secret",
             path.display()
         )));
     }
-    String::from_utf8(bytes).map_err(|_| Error::Usage(format!("{}: the token is not text", path.display())))
+    String::from_utf8(bytes).map_err(|_| Error::Usage(format!("{}: not text", path.display())))
 }
 
 fn default_name(origin: &str) -> String {

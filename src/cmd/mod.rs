@@ -1,10 +1,12 @@
 //! One module per command: each turns parsed arguments into inputs, calls the library and
 //! hands the result to a report. The exit code is computed last, from the findings.
 
+mod audit;
 mod catalog;
 mod check;
 mod explain;
 mod lint;
+mod live_args;
 mod profiles;
 
 use std::io::Write;
@@ -23,6 +25,7 @@ pub fn run(cli: Cli) -> Result<ExitCode, Error> {
     let mut out = stdout.lock();
     let code = match cli.command {
         Command::Check(args) => check::run(args, style, &mut out)?,
+        Command::Audit(args) => audit::run(args, style, &mut out)?,
         Command::Lint(args) => lint::run(args, style, &mut out)?,
         Command::Explain(args) => explain::run(args, style, &mut out)?,
         Command::Catalog(args) => catalog::run(args, style, &mut out)?,

@@ -47,6 +47,7 @@ fn status(f: &Finding) -> Cell {
         Kind::UnknownGrant => "UNKNOWN",
         Kind::UnmappedRequirement => "UNKNOWN",
         Kind::UnusedOptional => "optional",
+        Kind::ProbeDisagrees => "PROBE",
         _ => f.kind.id(),
     };
     let c = Cell::new(text);
@@ -189,6 +190,7 @@ fn summary_line(r: &CheckResult, style: Style) -> String {
     let verdict = match r.verdict {
         Verdict::Pass => style.green("PASS"),
         Verdict::Fail => style.red("FAIL"),
+        Verdict::Error => return format!("{}: the credential could not be checked", style.red("ERROR")),
     };
     let mut by_risk = Vec::new();
     for risk in Risk::ALL.iter().rev() {

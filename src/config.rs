@@ -1,0 +1,367 @@
+//! `grantlint.toml`: an organisation's credentials and policy. Parsed with spans, then
+//! validated in a second pass; every problem points at its TOML line and column.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use serde::Deserialize;
+use serde::de::{self, Deserializer};
+
+use crate::check::{ExcessThreshold, Policy};
+use crate::diag::{Error, Source, SourceError};
+use crate::library::Library;
+use crate::profile::{Profile, Sp, with_toml_spans};
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawConfig {
+    #[serde(default)]
+    profile_dirs: Vec<Sp<String>>,
+    #[serde(default)]
+    auth_url: Option<Sp<String>>,
+    #[serde(default)]
+    base_url: Option<Sp<String>>,
+    #[serde(default)]
+    concurrency: Option<Sp<i64>>,
+    #[serde(default)]
+    policy: Option<RawPolicy>,
+    #[serde(default)]
+    credential: Vec<RawCredential>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawPolicy {
+    #[serde(default)]
+    fail_on_missing: Option<bool>,
+    #[serde(default)]
+    fail_on_excess: Option<Sp<String>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawCredential {
+    name: Sp<String>,
+    profiles: Sp<Vec<Sp<String>>>,
+    #[serde(default)]
+    client_id: Option<Sp<String>>,
+    #[serde(default)]
+    client_id_env: Option<Sp<String>>,
+    #[serde(default)]
+    client_secret_env: Option<Sp<String>>,
+    #[serde(default)]
+    client_secret_file: Option<Sp<String>>,
+    #[serde(default)]
+    sub: Option<Sp<SubId>>,
+    #[serde(default)]
+    grants: Option<Sp<String>>,
+    #[serde(default)]
+    probe: Option<bool>,
+}
+
+/// A Greenhouse user id, written as a number or a string.
+#[derive(Debug)]
+struct SubId(String);
+
+impl<'de> Deserialize<'de> for SubId {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl de::Visitor<'_> for V {
+            type Value = SubId;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a Greenhouse user id (a positive number)")
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<SubId, E> {
+                if v > 0 {
+                    Ok(SubId(v.to_string()))
+                } else {
+                    Err(E::custom("a user id is a positive number"))
+                }
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<SubId, E> {
+                Ok(SubId(v.to_string()))
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<SubId, E> {
+                if !v.is_empty() && v.bytes().all(|b| b.is_ascii_digit()) {
+                    Ok(SubId(v.to_string()))
+                } else {
+                    Err(E::custom("a user id is a positive number"))
+                }
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+/// Where a value comes from: the config itself, or an environment variable it names.
+#[derive(Debug, Clone)]
+pub enum ValueFrom {
+    Literal(String),
+    Env(String),
+}
+
+/// Where a client secret comes from. Never the config file itself.
+#[derive(Debug, Clone)]
+pub enum SecretFrom {
+    Env(String),
+    File(PathBuf),
+}
+
+#[derive(Debug, Clone)]
+pub enum CredentialInput {
+    /// Offline: a grants file.
+    Grants(PathBuf),
+    Live {
+        client_id: ValueFrom,
+        secret: SecretFrom,
+        sub: Option<String>,
+    },
+}
+
+#[derive(Debug, Clone)]
+pub struct CredentialSpec {
+    pub name: String,
+    pub profiles: Vec<Arc<Profile>>,
+    pub input: CredentialInput,
+    pub probe: bool,
+    /// Line of the credential's `name` in the config.
+    pub line: usize,
+}
+
+#[derive(Debug)]
+pub struct Config {
+    pub path: PathBuf,
+    pub src: Source,
+    pub auth_url: Option<String>,
+    pub base_url: Option<String>,
+    pub concurrency: Option<usize>,
+    pub policy: Policy,
+    pub credentials: Vec<CredentialSpec>,
+}
+
+/// The config file: `--config`, else `./grantlint.toml`.
+pub fn locate(flag: Option<&Path>) -> Result<PathBuf, Error> {
+    match flag {
+        Some(p) => Ok(p.to_path_buf()),
+        None => {
+            let p = PathBuf::from("grantlint.toml");
+            if p.is_file() {
+                Ok(p)
+            } else {
+                Err(Error::Usage(
+                    "no grantlint.toml in this directory; pass --config FILE".into(),
+                ))
+            }
+        }
+    }
+}
+
+impl Config {
+    /// Load and validate. `extra_dirs` (from `--profile-dir`) come before the config's own.
+    pub fn load(path: &Path, extra_dirs: &[PathBuf]) -> Result<Config, Error> {
+        let src = Source::read(path)?;
+        let raw: RawConfig = with_toml_spans(|| toml::from_str(&src.text))
+            .map_err(|e| Error::Input(Box::new(SourceError::from_toml(&src, &e))))?;
+        let base = path.parent().map(Path::to_path_buf).unwrap_or_default();
+        let relative = |p: &str| {
+            if Path::new(p).is_absolute() {
+                PathBuf::from(p)
+            } else {
+                base.join(p)
+            }
+        };
+        let mut errors = Vec::new();
+
+        let mut dirs = extra_dirs.to_vec();
+        for d in &raw.profile_dirs {
+            let dir = relative(&d.value);
+            if !dir.is_dir() {
+                errors.push(SourceError::at(
+                    &src,
+                    d.span,
+                    format!("profile directory {} does not exist", dir.display()),
+                    "here",
+                ));
+            }
+            dirs.push(dir);
+        }
+        let library = Library::new(dirs);
+
+        let mut policy = Policy::default();
+        if let Some(p) = &raw.policy {
+            if let Some(m) = p.fail_on_missing {
+                policy.fail_on_missing = m;
+            }
+            if let Some(level) = &p.fail_on_excess {
+                match level.value.parse::<ExcessThreshold>() {
+                    Ok(t) => policy.fail_on_excess = t,
+                    Err(why) => errors.push(SourceError::at(&src, level.span, why, "here")),
+                }
+            }
+        }
+        let concurrency = match &raw.concurrency {
+            Some(c) if !(1..=256).contains(&c.value) => {
+                errors.push(SourceError::at(
+                    &src,
+                    c.span,
+                    "`concurrency` must be 1 to 256".into(),
+                    "here",
+                ));
+                None
+            }
+            Some(c) => Some(c.value as usize),
+            None => None,
+        };
+
+        let mut loaded: Vec<(String, Arc<Profile>)> = Vec::new();
+        let mut credentials = Vec::new();
+        for c in &raw.credential {
+            let name = c.name.value.trim().to_string();
+            if name.is_empty() {
+                errors.push(SourceError::at(
+                    &src,
+                    c.name.span,
+                    "a credential needs a name".into(),
+                    "here",
+                ));
+            }
+            if let Some(first) = credentials.iter().find(|s: &&CredentialSpec| s.name == name) {
+                errors.push(
+                    SourceError::at(
+                        &src,
+                        c.name.span,
+                        format!("credential `{name}` is defined twice"),
+                        "again here",
+                    )
+                    .with_help(format!("the first is on line {}; names must be unique", first.line)),
+                );
+            }
+            let mut profiles = Vec::new();
+            if c.profiles.value.is_empty() {
+                errors.push(SourceError::at(
+                    &src,
+                    c.profiles.span,
+                    "`profiles` is empty".into(),
+                    "here",
+                ));
+            }
+            for p in &c.profiles.value {
+                if let Some((_, found)) = loaded.iter().find(|(n, _)| *n == p.value) {
+                    profiles.push(found.clone());
+                    continue;
+                }
+                match library.load(&p.value) {
+                    Ok((profile, _)) => {
+                        let profile = Arc::new(profile);
+                        loaded.push((p.value.clone(), profile.clone()));
+                        profiles.push(profile);
+                    }
+                    Err(Error::Usage(why)) => errors.push(SourceError::at(&src, p.span, why, "this profile")),
+                    Err(other) => return Err(other),
+                }
+            }
+            let input = match (&c.grants, &c.client_id, &c.client_id_env) {
+                (Some(g), None, None)
+                    if c.client_secret_env.is_none() && c.client_secret_file.is_none() && c.sub.is_none() =>
+                {
+                    Some(CredentialInput::Grants(relative(&g.value)))
+                }
+                (Some(g), _, _) => {
+                    errors.push(
+                        SourceError::at(
+                            &src,
+                            g.span,
+                            format!("credential `{name}` has both `grants` and live settings"),
+                            "here",
+                        )
+                        .with_help("a credential is either read from a grants file or live, not both"),
+                    );
+                    None
+                }
+                (None, Some(_), Some(e)) => {
+                    errors.push(SourceError::at(
+                        &src,
+                        e.span,
+                        "give `client_id` or `client_id_env`, not both".into(),
+                        "here",
+                    ));
+                    None
+                }
+                (None, None, None) => {
+                    errors.push(
+                        SourceError::at(&src, c.name.span, format!("credential `{name}` has no `grants` and no `client_id_env`"), "this credential")
+                            .with_help("add `grants = \"FILE\"` to check a grants file, or `client_id_env` and `client_secret_env` to check it live"),
+                    );
+                    None
+                }
+                (None, id, id_env) => {
+                    let client_id = match (id, id_env) {
+                        (Some(v), _) => ValueFrom::Literal(v.value.clone()),
+                        (_, Some(v)) => ValueFrom::Env(v.value.clone()),
+                        _ => unreachable!("matched above"),
+                    };
+                    let secret = match (&c.client_secret_env, &c.client_secret_file) {
+                        (Some(e), None) => Some(SecretFrom::Env(e.value.clone())),
+                        (None, Some(f)) => Some(SecretFrom::File(relative(&f.value))),
+                        (Some(e), Some(_)) => {
+                            errors.push(SourceError::at(
+                                &src,
+                                e.span,
+                                "give `client_secret_env` or `client_secret_file`, not both".into(),
+                                "here",
+                            ));
+                            None
+                        }
+                        (None, None) => {
+                            errors.push(
+                                SourceError::at(&src, c.name.span, format!("credential `{name}` has no `client_secret_env`"), "this credential")
+                                    .with_help("name the environment variable that holds the client secret; secrets never go in the config"),
+                            );
+                            None
+                        }
+                    };
+                    secret.map(|secret| CredentialInput::Live {
+                        client_id,
+                        secret,
+                        sub: c.sub.as_ref().map(|s| s.value.0.clone()),
+                    })
+                }
+            };
+            if let Some(input) = input {
+                credentials.push(CredentialSpec {
+                    name,
+                    profiles,
+                    input,
+                    probe: c.probe.unwrap_or(false),
+                    line: src.line_of(c.name.span.offset()),
+                });
+            }
+        }
+        if raw.credential.is_empty() {
+            errors.push(SourceError::whole(
+                src.clone(),
+                "the config lists no [[credential]]".into(),
+                None,
+            ));
+        }
+        for (field, url) in [("auth_url", &raw.auth_url), ("base_url", &raw.base_url)] {
+            if let Some(u) = url
+                && let Err(why) = crate::greenhouse::Endpoints::new(&u.value, crate::greenhouse::DEFAULT_BASE_URL)
+            {
+                errors.push(SourceError::at(&src, u.span, why.replace("--auth-url", field), "here"));
+            }
+        }
+        if !errors.is_empty() {
+            return Err(Error::inputs(errors));
+        }
+        Ok(Config {
+            path: path.to_path_buf(),
+            auth_url: raw.auth_url.map(|u| u.value),
+            base_url: raw.base_url.map(|u| u.value),
+            concurrency,
+            policy,
+            credentials,
+            src,
+        })
+    }
+}

@@ -1,0 +1,64 @@
+//! `--probe`: confirm read scopes with one `GET` per list endpoint, `per_page=1&fields=id`.
+//! Never a write, and the data that comes back is discarded unread.
+
+use reqwest::StatusCode;
+use reqwest::header::AUTHORIZATION;
+
+use super::{Client, LiveError, RateBudget, bearer};
+use crate::catalog::{self, Effect, ScopeId};
+use crate::grants::{ProbeOutcome, ProbeReport};
+use crate::secret::Secret;
+
+/// The list endpoint of a read scope: a GET without a path parameter.
+pub fn list_endpoint(id: ScopeId) -> Option<&'static str> {
+    let s = catalog::scope(id);
+    if s.effect != Effect::Read {
+        return None;
+    }
+    s.operations
+        .iter()
+        .find(|op| op.method == "GET" && !op.path.contains('{'))
+        .map(|op| op.path)
+}
+
+/// Probe each scope in `scopes` (scope, claimed by the token) that has a list endpoint, at
+/// most `limit` requests.
+pub async fn probe(
+    client: &Client,
+    credential: &str,
+    token: &Secret,
+    scopes: &[(ScopeId, bool)],
+    limit: usize,
+    budget: &RateBudget,
+) -> Result<ProbeReport, LiveError> {
+    let mut report = ProbeReport::default();
+    for &(id, claimed) in scopes {
+        let Some(path) = list_endpoint(id) else { continue };
+        if report.results.len() >= limit {
+            report.skipped += 1;
+            continue;
+        }
+        let mut url = super::Endpoints::join(&client.endpoints.base, path);
+        url.set_query(Some("per_page=1&fields=id"));
+        let what = format!("probe of {path} for `{credential}`");
+        let resp = client
+            .send(&what, budget, |http| {
+                http.get(url.clone()).header(AUTHORIZATION, bearer(token))
+            })
+            .await;
+        let outcome = match resp {
+            Ok(r) if r.status.is_success() => ProbeOutcome::Allowed,
+            Ok(r) if r.status == StatusCode::FORBIDDEN => ProbeOutcome::Refused,
+            Ok(r) if r.status == StatusCode::UNAUTHORIZED => {
+                return Err(LiveError::new(
+                    format!("{what}: Greenhouse rejected the access token it had just issued (401)"),
+                    "the credential may have been revoked during the run; run again",
+                ));
+            }
+            Ok(r) => ProbeOutcome::Inconclusive(r.status.as_u16()),
+            Err(_) => ProbeOutcome::Inconclusive(0),
+        };
+        report.results.push((id, claimed, path, outcome));
+    }
+    Ok(report)
+}
