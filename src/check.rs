@@ -113,6 +113,7 @@ impl CheckResult {
         credential: &str,
         profiles: &[String],
         source: GrantsSource,
+        origin: String,
         message: String,
         exit: u8,
     ) -> CheckResult {
@@ -120,7 +121,7 @@ impl CheckResult {
             credential: credential.to_string(),
             profiles: profiles.to_vec(),
             grants_source: source,
-            grants_origin: String::new(),
+            grants_origin: origin,
             read_at: crate::time::now_rfc3339(),
             caveats: Vec::new(),
             space: Api::HarvestV3,

@@ -84,6 +84,7 @@ pub fn run(args: AuditArgs, style: Style, out: &mut dyn Write) -> Result<u8, Err
                     &spec.name,
                     &names(&spec.profiles),
                     GrantsSource::Live,
+                    String::new(),
                     format!("internal error: {e}"),
                     3,
                 )
@@ -121,6 +122,7 @@ async fn audit_one(spec: CredentialSpec, client: Option<&Client>, policy: Policy
             // Reading and comparing is CPU work: run it off the async workers so a fleet of
             // files uses both cores.
             let name = spec.name.clone();
+            let origin = path.display().to_string();
             let joined = tokio::task::spawn_blocking(move || {
                 let refs: Vec<&Profile> = spec.profiles.iter().map(|p| p.as_ref()).collect();
                 Grants::from_file(&path).map(|g| check::check(&spec.name, &refs, &g, &policy))
@@ -134,6 +136,7 @@ async fn audit_one(spec: CredentialSpec, client: Option<&Client>, policy: Policy
                         &name,
                         &profile_names,
                         GrantsSource::File,
+                        origin,
                         message.trim_end().to_string(),
                         2,
                     )
@@ -142,14 +145,25 @@ async fn audit_one(spec: CredentialSpec, client: Option<&Client>, policy: Policy
                     &name,
                     &profile_names,
                     GrantsSource::File,
+                    origin,
                     format!("internal error: {e}"),
                     2,
                 ),
             }
         }
         CredentialInput::Live { client_id, secret, sub } => {
+            let origin = client
+                .map(|c| format!("live: {}", c.endpoints.auth))
+                .unwrap_or_default();
             let fail = |message: String, exit| {
-                CheckResult::failed(&spec.name, &profile_names, GrantsSource::Live, message, exit)
+                CheckResult::failed(
+                    &spec.name,
+                    &profile_names,
+                    GrantsSource::Live,
+                    origin.clone(),
+                    message,
+                    exit,
+                )
             };
             let client_id = match client_id {
                 ValueFrom::Literal(v) => v,
