@@ -4,6 +4,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::catalog::{self, Mapping, Risk};
+use crate::diag::Source;
 use crate::finding::{Finding, Kind, Level, Location};
 use crate::grants::{GrantState, Grants, GrantsSource, ProbeOutcome, ProbeReport};
 use crate::profile::{Api, CredentialKind, Entry, Perm, Profile};
@@ -81,6 +82,9 @@ pub struct CheckResult {
     /// Missing first, then excess by descending risk, then the rest.
     pub findings: Vec<Finding>,
     pub summary: Summary,
+    /// Where to point a report at when a finding has no line of its own (SARIF needs one):
+    /// line 1 of the first profile, or the credential's entry in the config.
+    pub anchor: Option<Location>,
     /// For `Verdict::Error`: the exit code the failure stands for (2 setup, 3 live).
     pub error_exit: Option<u8>,
 }
@@ -108,6 +112,11 @@ impl CheckResult {
         };
     }
 
+    /// Re-derive order and verdict after findings changed (waivers, probe).
+    pub fn refinish(&mut self) {
+        self.finish();
+    }
+
     /// A credential that could not be checked at all.
     pub fn failed(
         credential: &str,
@@ -128,6 +137,7 @@ impl CheckResult {
             verdict: Verdict::Error,
             findings: vec![Finding::new(Kind::CredentialError, message)],
             summary: Summary::default(),
+            anchor: None,
             error_exit: Some(exit),
         };
         r.finish();
@@ -195,17 +205,20 @@ type Set = BTreeMap<Perm, Why>;
 
 /// Translate entries into the comparison space; entries that cannot be translated are
 /// returned separately (v1 permissions with no v3 equivalent).
+/// `src` is the file the entries were read from (for locations), `profile` the profile
+/// they belong to, if any.
 fn translate(
     entries: &[Entry],
     space: Api,
+    src: Option<&Source>,
     profile: Option<&Profile>,
     into: &mut Set,
 ) -> Vec<&'static catalog::V1Permission> {
     let mut unmapped = Vec::new();
     for e in entries {
-        let location = profile.map(|p| Location {
-            file: p.src.name.clone(),
-            line: p.src.line_of(e.span.offset()),
+        let location = src.map(|s| Location {
+            file: s.path().to_string(),
+            line: s.line_of(e.span.offset()),
         });
         let mut add = |perm: Perm, approximate: bool, v1_label: Option<&'static str>| {
             let why = into.entry(perm).or_insert_with(|| Why {
@@ -296,7 +309,7 @@ pub fn check(credential: &str, profiles: &[&Profile], grants: &Grants, policy: &
     let mut required = Set::new();
     let mut optional = Set::new();
     for p in &harvest_profiles {
-        for v1 in translate(&p.permissions, space, Some(p), &mut required) {
+        for v1 in translate(&p.permissions, space, Some(&p.src), Some(p), &mut required) {
             let mut f = Finding::new(
                 Kind::UnmappedRequirement,
                 format!(
@@ -310,7 +323,7 @@ pub fn check(credential: &str, profiles: &[&Profile], grants: &Grants, policy: &
             f.profiles = vec![p.id.clone()];
             findings.push(f);
         }
-        translate(&p.optional, space, Some(p), &mut optional);
+        translate(&p.optional, space, Some(&p.src), Some(p), &mut optional);
     }
 
     let mut summary = Summary {
@@ -328,7 +341,7 @@ pub fn check(credential: &str, profiles: &[&Profile], grants: &Grants, policy: &
         }
         GrantState::Known { entries, .. } => {
             let mut granted = Set::new();
-            for v1 in translate(entries, space, None, &mut granted) {
+            for v1 in translate(entries, space, grants.src.as_ref(), None, &mut granted) {
                 let mut f = Finding::new(
                     Kind::UnknownGrant,
                     format!(
@@ -371,7 +384,6 @@ pub fn check(credential: &str, profiles: &[&Profile], grants: &Grants, policy: &
                 let mut f = Finding::new(Kind::Excess, format!("excess {}", describe(*perm)));
                 fill(&mut f, *perm, why);
                 f.profiles.clear();
-                f.location = None;
                 f.fails = policy.fail_on_excess.fails(perm.risk());
                 findings.push(f);
                 summary.excess += 1;
@@ -401,6 +413,10 @@ pub fn check(credential: &str, profiles: &[&Profile], grants: &Grants, policy: &
         verdict: Verdict::Pass,
         findings,
         summary,
+        anchor: profiles.first().map(|p| Location {
+            file: p.src.path().to_string(),
+            line: 1,
+        }),
         error_exit: None,
     };
     result.finish();
@@ -435,7 +451,7 @@ fn order(kind: Kind) -> u8 {
     match kind {
         Kind::CredentialError | Kind::WrongCredentialType | Kind::GrantsUnknown => 0,
         Kind::Missing | Kind::UnmappedRequirement => 1,
-        Kind::Excess | Kind::UnknownGrant | Kind::ProbeDisagrees => 2,
+        Kind::Excess | Kind::UnknownGrant | Kind::ProbeDisagrees | Kind::ExpiredWaiver => 2,
         _ => 3,
     }
 }

@@ -95,6 +95,50 @@ pub enum CheckFormat {
     Table,
     Json,
     Checklist,
+    Sarif,
+    Junit,
+    Github,
+    Markdown,
+}
+
+/// `FORMAT=PATH`: write a report in FORMAT to PATH (atomically), besides stdout's.
+#[derive(Debug, Clone)]
+pub struct OutputSpec {
+    pub format: CheckFormat,
+    pub path: PathBuf,
+}
+
+impl std::str::FromStr for OutputSpec {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        let (format, path) = s
+            .split_once('=')
+            .ok_or("expected FORMAT=PATH, e.g. sarif=grantlint.sarif")?;
+        let format = CheckFormat::from_str(format, true).map_err(|_| {
+            format!("unknown format {format:?} (table, json, checklist, sarif, junit, github, markdown)")
+        })?;
+        if path.is_empty() {
+            return Err("the path after = is empty".into());
+        }
+        Ok(OutputSpec {
+            format,
+            path: PathBuf::from(path),
+        })
+    }
+}
+
+/// Where results go and what the exit code says.
+#[derive(Debug, Args, Clone)]
+pub struct OutputArgs {
+    /// Output format on stdout.
+    #[arg(long, value_enum, default_value_t = CheckFormat::Table)]
+    pub format: CheckFormat,
+    /// Also write a report to a file, as FORMAT=PATH (repeatable: one run, several reports).
+    #[arg(long = "output", value_name = "FORMAT=PATH")]
+    pub outputs: Vec<OutputSpec>,
+    /// Exit 0 even when findings fail (errors still exit 2 or 3). No format changes the exit code.
+    #[arg(long)]
+    pub exit_zero: bool,
 }
 
 #[derive(Debug, Args)]
@@ -113,12 +157,11 @@ pub struct CheckArgs {
     #[command(flatten)]
     pub dirs: ProfileDirs,
 
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = CheckFormat::Table)]
-    pub format: CheckFormat,
+    #[command(flatten)]
+    pub output: OutputArgs,
 
     /// Fail on excess grants at or above this risk: low, medium, high, critical or never.
-    #[arg(long, value_name = "LEVEL", default_value = "low")]
+    #[arg(long, value_name = "LEVEL", default_value = "low", env = "GRANTLINT_FAIL_ON_EXCESS")]
     pub fail_on_excess: ExcessThreshold,
 
     /// Report missing grants without failing on them.
@@ -137,27 +180,30 @@ pub struct CheckArgs {
 #[derive(Debug, Args)]
 pub struct AuditArgs {
     /// The config [default: ./grantlint.toml].
-    #[arg(long, value_name = "FILE")]
+    #[arg(long, value_name = "FILE", env = "GRANTLINT_CONFIG")]
     pub config: Option<PathBuf>,
 
     #[command(flatten)]
     pub dirs: ProfileDirs,
 
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = CheckFormat::Table)]
-    pub format: CheckFormat,
+    #[command(flatten)]
+    pub output: OutputArgs,
 
     /// How many credentials to check at once [default: the config's `concurrency`, else 8].
     #[arg(long, value_name = "N")]
     pub concurrency: Option<usize>,
 
     /// Fail on excess grants at or above this risk (overrides the config's policy).
-    #[arg(long, value_name = "LEVEL")]
+    #[arg(long, value_name = "LEVEL", env = "GRANTLINT_FAIL_ON_EXCESS")]
     pub fail_on_excess: Option<ExcessThreshold>,
 
     /// Report missing grants without failing on them (overrides the config's policy).
     #[arg(long)]
     pub no_fail_on_missing: bool,
+
+    /// Apply no waiver: show every finding, as an auditor wants.
+    #[arg(long)]
+    pub no_waivers: bool,
 
     #[command(flatten)]
     pub connection: LiveArgs,

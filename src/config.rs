@@ -9,8 +9,10 @@ use serde::de::{self, Deserializer};
 
 use crate::check::{ExcessThreshold, Policy};
 use crate::diag::{Error, Source, SourceError};
+use crate::finding::Location;
 use crate::library::Library;
 use crate::profile::{Profile, Sp, with_toml_spans};
+use crate::waiver::Waiver;
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -27,6 +29,37 @@ struct RawConfig {
     policy: Option<RawPolicy>,
     #[serde(default)]
     credential: Vec<RawCredential>,
+    #[serde(default)]
+    waiver: Vec<RawWaiver>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawWaiver {
+    credential: Sp<String>,
+    permission: Sp<String>,
+    reason: Sp<String>,
+    #[serde(default)]
+    expires: Option<Sp<DateValue>>,
+}
+
+/// A date written as a TOML date (`2027-01-31`) or a string.
+#[derive(Debug)]
+struct DateValue(String);
+
+impl<'de> Deserialize<'de> for DateValue {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum Either {
+            Date(toml::value::Datetime),
+            Text(String),
+        }
+        Ok(DateValue(match Either::deserialize(d)? {
+            Either::Date(d) => d.to_string(),
+            Either::Text(s) => s,
+        }))
+    }
 }
 
 #[derive(Debug, Deserialize)]
@@ -137,6 +170,7 @@ pub struct Config {
     pub concurrency: Option<usize>,
     pub policy: Policy,
     pub credentials: Vec<CredentialSpec>,
+    pub waivers: Vec<Waiver>,
 }
 
 /// The config file: `--config`, else `./grantlint.toml`.
@@ -351,10 +385,67 @@ impl Config {
                 errors.push(SourceError::at(&src, u.span, why.replace("--auth-url", field), "here"));
             }
         }
+        let mut waivers = Vec::new();
+        for w in &raw.waiver {
+            if !credentials.iter().any(|c| c.name == w.credential.value) {
+                let names: Vec<&str> = credentials.iter().map(|c| c.name.as_str()).collect();
+                let hint = crate::catalog::suggest(&w.credential.value, crate::catalog::same(names.into_iter()))
+                    .map(|s| format!("; did you mean `{s}`?"))
+                    .unwrap_or_default();
+                errors.push(SourceError::at(
+                    &src,
+                    w.credential.span,
+                    format!(
+                        "the waiver names credential `{}`, which the config does not define{hint}",
+                        w.credential.value
+                    ),
+                    "here",
+                ));
+            }
+            if w.reason.value.trim().is_empty() {
+                errors.push(
+                    SourceError::at(&src, w.reason.span, "a waiver needs a reason".into(), "empty")
+                        .with_help("say why this credential may keep the grant, so the next reviewer can judge it"),
+                );
+            }
+            let expires = match &w.expires {
+                Some(e) => match crate::profile::check_date(&e.value.0) {
+                    Ok(()) => Some(e.value.0.clone()),
+                    Err(why) => {
+                        errors.push(SourceError::at(
+                            &src,
+                            e.span,
+                            format!("`expires` is not a valid date: {why}"),
+                            "here",
+                        ));
+                        None
+                    }
+                },
+                None => None,
+            };
+            let permission = crate::profile::resolve(crate::profile::Api::HarvestV3, &w.permission.value)
+                .or_else(|_| crate::profile::resolve(crate::profile::Api::HarvestV1, &w.permission.value));
+            match permission {
+                Ok(permission) => waivers.push(Waiver {
+                    credential: w.credential.value.clone(),
+                    permission,
+                    reason: w.reason.value.trim().to_string(),
+                    expires,
+                    location: Location {
+                        file: src.path().to_string(),
+                        line: src.line_of(w.permission.span.offset()),
+                    },
+                }),
+                Err(problem) => {
+                    errors.push(problem.into_error(&src, w.permission.span, crate::profile::Api::HarvestV3))
+                }
+            }
+        }
         if !errors.is_empty() {
             return Err(Error::inputs(errors));
         }
         Ok(Config {
+            waivers,
             path: path.to_path_buf(),
             auth_url: raw.auth_url.map(|u| u.value),
             base_url: raw.base_url.map(|u| u.value),

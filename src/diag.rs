@@ -81,6 +81,11 @@ impl Source {
         NamedSource::new(self.name.clone(), self.text.clone()).with_language("yaml")
     }
 
+    /// The file path to cite in reports (a built-in profile is cited by its repository path).
+    pub fn path(&self) -> &str {
+        self.name.strip_suffix(" (built-in)").unwrap_or(&self.name)
+    }
+
     /// 1-based line of a byte offset.
     pub fn line_of(&self, offset: usize) -> usize {
         self.text.as_bytes()[..offset.min(self.text.len())]

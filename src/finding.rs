@@ -93,6 +93,12 @@ kinds! {
     CredentialError => "credential-error", Error,
         "A credential could not be checked: its secret is not available, or authentication, Greenhouse or the network failed.",
         "Read the message: check the client id and secret (and whether the secret was rotated), the sub user, the environment variables named in the config, and the network.";
+    ExpiredWaiver => "expired-waiver", Error,
+        "A waiver in grantlint.toml has passed its `expires` date; the finding it waived counts again.",
+        "Review the grant again: remove it in Greenhouse, or renew the waiver with a new `expires` date and a reason.";
+    UnusedWaiver => "unused-waiver", Note,
+        "A waiver in grantlint.toml matches no finding: the grant or the requirement it excused is gone.",
+        "Delete the waiver, so it cannot silently excuse a future grant.";
     NoProvenance => "no-provenance", Warning,
         "A profile has no `source` URL or no `reviewed` date, so nobody can tell where its list came from or how old it is.",
         "Add `source:` (the vendor's page) and `reviewed:` (YYYY-MM-DD, when a person last compared the list with it).";
@@ -132,6 +138,8 @@ pub struct Finding {
     pub approximate: bool,
     pub fails: bool,
     pub waived: bool,
+    /// The reason of the waiver that excuses this finding.
+    pub waiver_reason: Option<String>,
     pub message: String,
     pub location: Option<Location>,
 }
@@ -148,6 +156,7 @@ impl Finding {
             approximate: false,
             fails: kind.info().level >= Level::Warning,
             waived: false,
+            waiver_reason: None,
             message,
             location: None,
         }

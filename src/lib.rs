@@ -20,6 +20,7 @@ pub mod profile;
 pub mod report;
 pub mod secret;
 pub mod time;
+pub mod waiver;
 
 /// YAML parsing limits shared by every YAML/JSON input: one document, bounded depth,
 /// bounded alias expansion (no billion laughs), no duplicate keys.

@@ -93,9 +93,14 @@ pub fn run(args: AuditArgs, style: Style, out: &mut dyn Write) -> Result<u8, Err
         results
     });
     progress.finish_and_clear();
+    let mut results = results;
+    crate::waiver::apply(&mut results, &config.waivers, &crate::time::today(), args.no_waivers);
 
-    let code = render(&results, args.format, style, out)?;
-    if args.format != crate::cli::CheckFormat::Json {
+    let code = render(&results, &args.output, style, out)?;
+    if matches!(
+        args.output.format,
+        crate::cli::CheckFormat::Table | crate::cli::CheckFormat::Checklist
+    ) {
         let count = |v: check::Verdict| results.iter().filter(|r| r.verdict == v).count();
         writeln!(
             out,

@@ -3,7 +3,7 @@ use std::path::Path;
 
 use super::{live_args, write_err};
 use crate::check::{self, CheckResult, Policy};
-use crate::cli::{CheckArgs, CheckFormat};
+use crate::cli::{CheckArgs, CheckFormat, OutputArgs};
 use crate::diag::{Error, MAX_INPUT_BYTES};
 use crate::grants::Grants;
 use crate::greenhouse::LiveCredential;
@@ -35,7 +35,7 @@ pub fn run(args: CheckArgs, style: Style, out: &mut dyn Write) -> Result<u8, Err
     let refs: Vec<&Profile> = profiles.iter().collect();
     if args.input.live {
         let result = check_live(&args, &refs, &policy)?;
-        return render(&[result], args.format, style, out);
+        return render(&[result], &args.output, style, out);
     }
     if args.connection.probe {
         return Err(Error::Usage("--probe needs --live".into()));
@@ -55,18 +55,43 @@ pub fn run(args: CheckArgs, style: Style, out: &mut dyn Write) -> Result<u8, Err
         .or_else(|| grants.credential.clone())
         .unwrap_or_else(|| default_name(&grants.origin));
     let result = check::check(&credential, &refs, &grants, &policy);
-    render(&[result], args.format, style, out)
+    render(&[result], &args.output, style, out)
 }
 
-/// Render results in a format; the exit code is the worst result's.
-pub fn render(results: &[CheckResult], format: CheckFormat, style: Style, out: &mut dyn Write) -> Result<u8, Error> {
+/// Render results on stdout and into every `--output` file; the exit code is the worst
+/// result's, computed from the findings (only `--exit-zero` changes it, and never an error's).
+pub fn render(results: &[CheckResult], output: &OutputArgs, style: Style, out: &mut dyn Write) -> Result<u8, Error> {
+    let worst = results.iter().map(CheckResult::exit_code).max().unwrap_or(0);
+    let code = if output.exit_zero && worst == super::FINDINGS {
+        0
+    } else {
+        worst
+    };
+    for spec in &output.outputs {
+        let mut buf = Vec::new();
+        render_one(results, spec.format, code, Style { color: false }, &mut buf).map_err(write_err)?;
+        super::write_atomically(&spec.path, &buf)?;
+    }
+    render_one(results, output.format, code, style, out).map_err(write_err)?;
+    Ok(code)
+}
+
+fn render_one(
+    results: &[CheckResult],
+    format: CheckFormat,
+    code: u8,
+    style: Style,
+    out: &mut dyn Write,
+) -> std::io::Result<()> {
     match format {
         CheckFormat::Table => report::table::render(results, style, out),
         CheckFormat::Json => report::json::render(results, out),
         CheckFormat::Checklist => report::checklist::render(results, style, out),
+        CheckFormat::Sarif => report::sarif::render(results, code, out),
+        CheckFormat::Junit => report::junit::render(results, out),
+        CheckFormat::Github => report::github::render(results, out),
+        CheckFormat::Markdown => report::markdown::render(results, out),
     }
-    .map_err(write_err)?;
-    Ok(results.iter().map(CheckResult::exit_code).max().unwrap_or(0))
 }
 
 fn check_live(args: &CheckArgs, profiles: &[&Profile], policy: &Policy) -> Result<CheckResult, Error> {

@@ -46,6 +46,20 @@ pub fn write_err(e: std::io::Error) -> Error {
     Error::Output(e)
 }
 
+/// Write `bytes` to `path` atomically: a temporary file beside it, then a rename, so a
+/// reader never sees half a report and a failed write leaves the old file intact.
+pub fn write_atomically(path: &std::path::Path, bytes: &[u8]) -> Result<(), Error> {
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+        _ => std::path::PathBuf::from("."),
+    };
+    let mut tmp = tempfile::NamedTempFile::new_in(&dir).map_err(|e| Error::io(path, e))?;
+    tmp.write_all(bytes).map_err(|e| Error::io(path, e))?;
+    tmp.as_file().sync_all().map_err(|e| Error::io(path, e))?;
+    tmp.persist(path).map_err(|e| Error::io(path, e.error))?;
+    Ok(())
+}
+
 /// Render a diagnostic the way the error path does, for results printed on stdout.
 pub fn render_diagnostic(diagnostic: &dyn miette::Diagnostic, style: Style) -> String {
     let theme = if style.color {

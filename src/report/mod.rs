@@ -2,7 +2,11 @@
 //! knows nothing of how they were made.
 
 pub mod checklist;
+pub mod github;
 pub mod json;
+pub mod junit;
+pub mod markdown;
+pub mod sarif;
 pub mod table;
 
 use std::io::IsTerminal;

@@ -1,0 +1,51 @@
+//! GitHub workflow commands: one annotation per finding (`::error`, `::warning`,
+//! `::notice`), on the file and line the finding is about. Waived findings are notices.
+
+use crate::check::CheckResult;
+use crate::finding::Level;
+
+/// Escape data for a workflow command (GitHub's toolkit rules).
+fn data(s: &str) -> String {
+    s.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A")
+}
+
+fn property(s: &str) -> String {
+    data(s).replace(':', "%3A").replace(',', "%2C")
+}
+
+pub fn render(results: &[CheckResult], out: &mut dyn std::io::Write) -> std::io::Result<()> {
+    for r in results {
+        for f in &r.findings {
+            let command = if f.waived {
+                "notice"
+            } else if f.fails {
+                "error"
+            } else if f.level == Level::Note {
+                "notice"
+            } else {
+                "warning"
+            };
+            let mut props = Vec::new();
+            if let Some(at) = f.location.as_ref().or(r.anchor.as_ref()) {
+                props.push(format!("file={}", property(&at.file)));
+                props.push(format!("line={}", at.line.max(1)));
+            }
+            let title = match f.permission {
+                Some(p) => format!("grantlint {} {} ({})", f.kind.id(), p.id(), r.credential),
+                None => format!("grantlint {} ({})", f.kind.id(), r.credential),
+            };
+            props.push(format!("title={}", property(&title)));
+            let waived = match &f.waiver_reason {
+                Some(reason) if f.waived => format!(" [waived: {reason}]"),
+                _ => String::new(),
+            };
+            writeln!(
+                out,
+                "::{command} {}::{}",
+                props.join(","),
+                data(&format!("{}{waived}", f.message))
+            )?;
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,93 @@
+//! Markdown for a PR comment or `$GITHUB_STEP_SUMMARY`: one section per credential with its
+//! verdict, its findings ranked as in the table, and how many were waived.
+
+use crate::check::{CheckResult, Verdict};
+use crate::finding::Kind;
+
+fn cell(s: &str) -> String {
+    s.replace('|', "\\|").replace('\n', "<br>")
+}
+
+pub fn render(results: &[CheckResult], out: &mut dyn std::io::Write) -> std::io::Result<()> {
+    let count = |v: Verdict| results.iter().filter(|r| r.verdict == v).count();
+    writeln!(out, "## grantlint: {} credential(s)\n", results.len())?;
+    writeln!(
+        out,
+        "**{} pass · {} fail · {} could not be checked** · {} finding(s) waived\n",
+        count(Verdict::Pass),
+        count(Verdict::Fail),
+        count(Verdict::Error),
+        results.iter().map(|r| r.summary.waived).sum::<usize>()
+    )?;
+    for r in results {
+        let verdict = match r.verdict {
+            Verdict::Pass => "PASS",
+            Verdict::Fail => "FAIL",
+            Verdict::Error => "ERROR",
+        };
+        writeln!(out, "### `{}` — {verdict}\n", cell(&r.credential))?;
+        writeln!(
+            out,
+            "Profiles: {} · grants: {} ({}, read {}) · {} space\n",
+            r.profiles
+                .iter()
+                .map(|p| format!("`{p}`"))
+                .collect::<Vec<_>>()
+                .join(", "),
+            cell(&r.grants_origin),
+            r.grants_source.as_str(),
+            r.read_at,
+            r.space.as_str()
+        )?;
+        let s = &r.summary;
+        writeln!(
+            out,
+            "{} required · {} granted · **{} missing** · **{} excess** · {} waived\n",
+            s.required, s.granted, s.missing, s.excess, s.waived
+        )?;
+        if r.findings.is_empty() {
+            writeln!(out, "No findings.\n")?;
+            continue;
+        }
+        writeln!(
+            out,
+            "| Finding | Risk | Permission | Greenhouse screen | Fails | Note |"
+        )?;
+        writeln!(out, "|---|---|---|---|---|---|")?;
+        for f in &r.findings {
+            let perm = f.permission.map(|p| format!("`{}`", p.id())).unwrap_or_default();
+            let screen = f
+                .permission
+                .map(|p| cell(&super::table::screen_label(p)))
+                .unwrap_or_default();
+            let fails = if f.waived {
+                "waived".to_string()
+            } else if f.fails {
+                "**yes**".to_string()
+            } else {
+                "no".to_string()
+            };
+            let mut note = Vec::new();
+            if f.approximate {
+                note.push("approximate v1→v3 mapping".to_string());
+            }
+            if let Some(reason) = &f.waiver_reason {
+                note.push(format!("waiver: {reason}"));
+            }
+            if f.permission.is_none()
+                || matches!(f.kind, Kind::ProbeDisagrees | Kind::ExpiredWaiver | Kind::UnusedWaiver)
+            {
+                note.push(f.message.clone());
+            }
+            writeln!(
+                out,
+                "| {} | {} | {perm} | {screen} | {fails} | {} |",
+                f.kind.id(),
+                f.risk.map(|r| r.as_str()).unwrap_or(""),
+                cell(&note.join("; "))
+            )?;
+        }
+        writeln!(out)?;
+    }
+    Ok(())
+}

@@ -1,0 +1,162 @@
+//! SARIF 2.1.0 (serde-sarif's model of the OASIS schema). Every result has a physical
+//! location (the profile, grants or config line the finding is about, else line 1 of the
+//! first profile), a logical location naming credential and permission, a stable
+//! fingerprint, and waived results carry `suppressions`. Rules come from the registry.
+
+use std::collections::BTreeMap;
+
+use serde_sarif::sarif;
+
+use crate::check::{CheckResult, Verdict};
+use crate::finding::{Finding, Kind, Level, Location};
+
+pub const SARIF_SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
+
+/// FNV-1a, 64 bits: a stable hash for fingerprints (no secret ever goes into it).
+pub fn fingerprint(parts: &[&str]) -> String {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for (i, p) in parts.iter().enumerate() {
+        if i > 0 {
+            h ^= 0x1f;
+            h = h.wrapping_mul(0x0100_0000_01b3);
+        }
+        for b in p.bytes() {
+            h ^= u64::from(b);
+            h = h.wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+    format!("{h:016x}")
+}
+
+fn sarif_level(level: Level) -> sarif::ResultLevel {
+    match level {
+        Level::Note => sarif::ResultLevel::Note,
+        Level::Warning => sarif::ResultLevel::Warning,
+        Level::Error => sarif::ResultLevel::Error,
+    }
+}
+
+fn rules() -> Vec<sarif::ReportingDescriptor> {
+    Kind::ALL
+        .iter()
+        .map(|k| {
+            let info = k.info();
+            sarif::ReportingDescriptor::builder()
+                .id(info.id)
+                .name(info.id)
+                .short_description(
+                    sarif::MultiformatMessageString::builder()
+                        .text(info.description)
+                        .build(),
+                )
+                .help(sarif::MultiformatMessageString::builder().text(info.help).build())
+                .default_configuration(
+                    sarif::ReportingConfiguration::builder()
+                        .level(serde_json::to_value(sarif_level(info.level)).unwrap_or_default())
+                        .build(),
+                )
+                .build()
+        })
+        .collect()
+}
+
+fn location(r: &CheckResult, f: &Finding) -> sarif::Location {
+    let at: Location = f.location.clone().or_else(|| r.anchor.clone()).unwrap_or(Location {
+        file: "grantlint.toml".into(),
+        line: 1,
+    });
+    let permission = f.permission.map(|p| p.id()).unwrap_or("-");
+    sarif::Location::builder()
+        .physical_location(
+            sarif::PhysicalLocation::builder()
+                .artifact_location(
+                    sarif::ArtifactLocation::builder()
+                        .uri(at.file.replace('\\', "/"))
+                        .build(),
+                )
+                .region(sarif::Region::builder().start_line(at.line.max(1) as i64).build())
+                .build(),
+        )
+        .logical_locations(vec![
+            sarif::LogicalLocation::builder()
+                .name(permission)
+                .fully_qualified_name(format!("credential:{}/permission:{permission}", r.credential))
+                .kind("resource")
+                .build(),
+        ])
+        .build()
+}
+
+pub fn build(results: &[CheckResult], exit_code: u8) -> sarif::Sarif {
+    let mut out = Vec::new();
+    for r in results {
+        for f in &r.findings {
+            let permission = f.permission.map(|p| p.id()).unwrap_or("");
+            let mut props = BTreeMap::new();
+            props.insert("credential".to_string(), serde_json::json!(r.credential));
+            props.insert("profiles".to_string(), serde_json::json!(f.profiles));
+            if let Some(risk) = f.risk {
+                props.insert("risk".to_string(), serde_json::json!(risk.as_str()));
+            }
+            props.insert("approximate".to_string(), serde_json::json!(f.approximate));
+            props.insert("fails".to_string(), serde_json::json!(f.fails));
+            let mut fingerprints = BTreeMap::new();
+            fingerprints.insert(
+                "grantlint/v1".to_string(),
+                fingerprint(&[&r.credential, f.kind.id(), permission]),
+            );
+            let level = if f.fails && !f.waived {
+                sarif::ResultLevel::Error
+            } else {
+                sarif_level(f.level.min(Level::Warning))
+            };
+            let rule_index = Kind::ALL.iter().position(|k| *k == f.kind).unwrap_or(0) as i64;
+            let message = format!("{} [credential {}]", f.message, r.credential);
+            let base = sarif::Result::builder()
+                .rule_id(f.kind.id())
+                .rule_index(rule_index)
+                .level(level)
+                .message(sarif::Message::builder().text(message).build())
+                .locations(vec![location(r, f)])
+                .partial_fingerprints(fingerprints)
+                .properties(sarif::PropertyBag::builder().additional_properties(props).build());
+            let result = if f.waived {
+                let suppression = sarif::Suppression::builder()
+                    .kind(serde_json::json!("external"))
+                    .status(serde_json::json!("accepted"))
+                    .justification(f.waiver_reason.clone().unwrap_or_default())
+                    .build();
+                base.suppressions(vec![suppression]).build()
+            } else {
+                base.build()
+            };
+            out.push(result);
+        }
+    }
+    let successful = !results.iter().any(|r| r.verdict == Verdict::Error);
+    let invocation = sarif::Invocation::builder()
+        .execution_successful(successful)
+        .exit_code(i64::from(exit_code))
+        .build();
+    let driver = sarif::ToolComponent::builder()
+        .name("grantlint")
+        .version(env!("CARGO_PKG_VERSION"))
+        .semantic_version(env!("CARGO_PKG_VERSION"))
+        .rules(rules())
+        .build();
+    let run = sarif::Run::builder()
+        .tool(sarif::Tool::builder().driver(driver).build())
+        .results(out)
+        .invocations(vec![invocation])
+        .build();
+    sarif::Sarif::builder()
+        .schema(SARIF_SCHEMA)
+        .version(serde_json::json!("2.1.0"))
+        .runs(vec![run])
+        .build()
+}
+
+pub fn render(results: &[CheckResult], exit_code: u8, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+    serde_json::to_writer_pretty(&mut *out, &build(results, exit_code))?;
+    writeln!(out)
+}
