@@ -254,6 +254,24 @@ fn translate(
     unmapped
 }
 
+/// Permissions in a comparison space, each with whether it rests only on approximate
+/// mappings, and the v1 labels it came from.
+pub type PermissionSet = BTreeMap<Perm, (bool, Vec<&'static str>)>;
+
+/// A set of permissions in a comparison space, each with whether it rests only on an
+/// approximate mapping and the v1 labels it came from; plus the v1 permissions that have no
+/// equivalent in that space. Used by `diff`.
+pub fn permission_set(entries: &[Entry], space: Api) -> (PermissionSet, Vec<&'static catalog::V1Permission>) {
+    let mut set = Set::new();
+    let unmapped = translate(entries, space, None, None, &mut set);
+    (
+        set.into_iter()
+            .map(|(p, why)| (p, (why.approximate, why.v1_labels)))
+            .collect(),
+        unmapped,
+    )
+}
+
 /// Compare one credential's grants with the union of some profiles.
 pub fn check(credential: &str, profiles: &[&Profile], grants: &Grants, policy: &Policy) -> CheckResult {
     let profile_ids: Vec<String> = profiles.iter().map(|p| p.id.clone()).collect();

@@ -33,6 +33,10 @@ pub enum Command {
     Check(CheckArgs),
     /// Check every credential of a config (live or from files), concurrently.
     Audit(AuditArgs),
+    /// What a change of profile or grants adds and removes, ranked by risk.
+    Diff(DiffArgs),
+    /// Rewrite a harvest-v1 profile as harvest-v3 scopes, marking approximations.
+    Migrate(MigrateArgs),
     /// Validate profiles and flag least-privilege and migration problems.
     Lint(LintArgs),
     /// Explain a permission (scope, v1 label or "METHOD /path") or a finding kind.
@@ -43,6 +47,13 @@ pub enum Command {
     Profiles(ProfilesArgs),
     /// Print the JSON Schema of the profile format, for editors.
     Schema,
+    /// Print a shell completion script.
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff).
+    Man,
 }
 
 #[derive(Debug, Args, Clone, Default)]
@@ -272,4 +283,50 @@ pub enum ProfilesCommand {
         #[arg(long, value_enum, default_value_t = ListFormat::Table)]
         format: ListFormat,
     },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DiffFormat {
+    Table,
+    Json,
+    Markdown,
+}
+
+#[derive(Debug, Args)]
+pub struct DiffArgs {
+    /// The old side: a profile (id or file) or a grants file.
+    pub old: String,
+    /// The new side: a profile or a grants file (omit with --live).
+    #[arg(required_unless_present = "live")]
+    pub new: Option<String>,
+    /// Compare OLD (a grants file) with the credential's live grants (GREENHOUSE_CLIENT_ID, ...).
+    #[arg(long, conflicts_with = "new")]
+    pub live: bool,
+    #[command(flatten)]
+    pub dirs: ProfileDirs,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = DiffFormat::Table)]
+    pub format: DiffFormat,
+    /// Fail when the change adds anything at or above this risk: low, medium, high, critical or never.
+    #[arg(long, value_name = "LEVEL", default_value = "low", env = "GRANTLINT_FAIL_ON_EXCESS")]
+    pub fail_on_excess: ExcessThreshold,
+    /// Exit 0 even when the change fails the gate (errors still exit 2 or 3).
+    #[arg(long)]
+    pub exit_zero: bool,
+    /// With --live: read the client secret from this file, or `-` for stdin.
+    #[arg(long, value_name = "FILE|-", requires = "live")]
+    pub client_secret_file: Option<PathBuf>,
+    #[command(flatten)]
+    pub connection: LiveArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct MigrateArgs {
+    /// A harvest-v1 profile (id or file).
+    pub profile: String,
+    /// Replace the file (atomically) instead of printing the result.
+    #[arg(long)]
+    pub write: bool,
+    #[command(flatten)]
+    pub dirs: ProfileDirs,
 }

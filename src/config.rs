@@ -423,8 +423,17 @@ impl Config {
                 },
                 None => None,
             };
-            let permission = crate::profile::resolve(crate::profile::Api::HarvestV3, &w.permission.value)
-                .or_else(|_| crate::profile::resolve(crate::profile::Api::HarvestV1, &w.permission.value));
+            // A waiver may name a scope or a v1 permission; an unknown name is reported in
+            // the vocabulary it looks like.
+            let (first, second) = if w.permission.value.contains("harvest:") || !w.permission.value.contains(' ') {
+                (crate::profile::Api::HarvestV3, crate::profile::Api::HarvestV1)
+            } else {
+                (crate::profile::Api::HarvestV1, crate::profile::Api::HarvestV3)
+            };
+            let permission = match crate::profile::resolve(first, &w.permission.value) {
+                Ok(p) => Ok(p),
+                Err(e) => crate::profile::resolve(second, &w.permission.value).map_err(|_| (e, first)),
+            };
             match permission {
                 Ok(permission) => waivers.push(Waiver {
                     credential: w.credential.value.clone(),
@@ -436,9 +445,7 @@ impl Config {
                         line: src.line_of(w.permission.span.offset()),
                     },
                 }),
-                Err(problem) => {
-                    errors.push(problem.into_error(&src, w.permission.span, crate::profile::Api::HarvestV3))
-                }
+                Err((problem, api)) => errors.push(problem.into_error(&src, w.permission.span, api)),
             }
         }
         if !errors.is_empty() {

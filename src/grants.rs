@@ -241,6 +241,15 @@ impl<'de> Deserialize<'de> for Shape {
     }
 }
 
+/// Whether a YAML/JSON text is a profile (it has a top-level `permissions` key) rather than
+/// grants. Anything unparsable is "not a profile" and gets its error from the grants reader.
+pub fn looks_like_profile(src: &Source) -> bool {
+    matches!(
+        serde_saphyr::from_str_with_options::<Shape>(&src.text, crate::yaml_options()),
+        Ok(Shape::Map(keys)) if keys.iter().any(|k| k == "permissions")
+    )
+}
+
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Format {
     Yaml,

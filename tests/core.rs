@@ -503,7 +503,18 @@ fn schema_is_json_schema_of_the_profile_format() {
 
 #[test]
 fn help_of_every_subcommand_is_stable() {
-    for sub in ["check", "audit", "lint", "explain", "catalog", "profiles", "schema"] {
+    for sub in [
+        "check",
+        "audit",
+        "diff",
+        "migrate",
+        "lint",
+        "explain",
+        "catalog",
+        "profiles",
+        "schema",
+        "completions",
+    ] {
         let (code, stdout, _) = run(grantlint().args([sub, "--help"]));
         assert_eq!(code, 0);
         insta::assert_snapshot!(format!("help_{sub}"), stdout);

@@ -95,6 +95,18 @@ fn render_one(
 }
 
 fn check_live(args: &CheckArgs, profiles: &[&Profile], policy: &Policy) -> Result<CheckResult, Error> {
+    let cred = live_credential(args.client_secret_file.as_deref(), args.credential.clone())?;
+    let client = live_args::client(&args.connection, None, None)?;
+    let probe = args.connection.probe.then_some(args.connection.probe_limit);
+    let runtime = crate::live::runtime().map_err(|e| Error::Usage(format!("cannot start the async runtime: {e}")))?;
+    runtime
+        .block_on(crate::live::check_live(&client, &cred, profiles, policy, probe))
+        .map_err(live_args::live_error)
+}
+
+/// The credential of `--live`: GREENHOUSE_CLIENT_ID, GREENHOUSE_CLIENT_SECRET (or the secret
+/// file) and optional GREENHOUSE_SUB.
+pub fn live_credential(secret_file: Option<&Path>, name: Option<String>) -> Result<LiveCredential, Error> {
     let env = |name: &str| {
         std::env::var(name)
             .ok()
@@ -103,7 +115,7 @@ fn check_live(args: &CheckArgs, profiles: &[&Profile], policy: &Policy) -> Resul
     };
     let client_id = env("GREENHOUSE_CLIENT_ID")
         .ok_or_else(|| Error::Usage("--live needs GREENHOUSE_CLIENT_ID in the environment".into()))?;
-    let secret = match &args.client_secret_file {
+    let secret = match secret_file {
         Some(path) => read_secret(path)?,
         None => Secret::new(env("GREENHOUSE_CLIENT_SECRET").ok_or_else(|| {
             Error::Usage(
@@ -119,18 +131,12 @@ fn check_live(args: &CheckArgs, profiles: &[&Profile], policy: &Policy) -> Resul
             "GREENHOUSE_SUB must be a Greenhouse user id (a number)".into(),
         ));
     }
-    let client = live_args::client(&args.connection, None, None)?;
-    let cred = LiveCredential {
-        name: args.credential.clone().unwrap_or_else(|| client_id.clone()),
+    Ok(LiveCredential {
+        name: name.unwrap_or_else(|| client_id.clone()),
         client_id,
         secret,
         sub,
-    };
-    let probe = args.connection.probe.then_some(args.connection.probe_limit);
-    let runtime = crate::live::runtime().map_err(|e| Error::Usage(format!("cannot start the async runtime: {e}")))?;
-    runtime
-        .block_on(crate::live::check_live(&client, &cred, profiles, policy, probe))
-        .map_err(live_args::live_error)
+    })
 }
 
 /// A client secret from a file or stdin (`-`): the first line, trimmed.

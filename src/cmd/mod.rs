@@ -4,9 +4,11 @@
 mod audit;
 mod catalog;
 mod check;
+mod diff;
 mod explain;
 mod lint;
 mod live_args;
+mod migrate;
 mod profiles;
 
 use std::io::Write;
@@ -30,6 +32,18 @@ pub fn run(cli: Cli) -> Result<ExitCode, Error> {
         Command::Explain(args) => explain::run(args, style, &mut out)?,
         Command::Catalog(args) => catalog::run(args, style, &mut out)?,
         Command::Profiles(args) => profiles::run(args, style, &mut out)?,
+        Command::Diff(args) => diff::run(args, style, &mut out)?,
+        Command::Migrate(args) => migrate::run(args, &mut out)?,
+        Command::Completions { shell } => {
+            let mut cmd = <Cli as clap::CommandFactory>::command();
+            clap_complete::generate(shell, &mut cmd, "grantlint", &mut out);
+            0
+        }
+        Command::Man => {
+            let cmd = <Cli as clap::CommandFactory>::command();
+            clap_mangen::Man::new(cmd).render(&mut out).map_err(write_err)?;
+            0
+        }
         Command::Schema => {
             let schema = schemars::schema_for!(crate::profile::RawProfile);
             let text = serde_json::to_string_pretty(&schema).map_err(|e| Error::Usage(e.to_string()))?;
