@@ -1,7 +1,7 @@
 //! The comparison: profile(s) x grants -> findings (DESIGN.md section 4, "Comparison
 //! rules"). Pure: no I/O, no printing.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 use crate::catalog::{self, Mapping, Risk};
 use crate::diag::Source;
@@ -191,51 +191,59 @@ pub fn apply_probe(result: &mut CheckResult, report: &ProbeReport) {
 }
 
 /// Why a permission is in a set: which profiles (or the grant) put it there, through which
-/// v1 permissions, and whether only through approximate mappings.
+/// v1 permissions, whether only through approximate mappings, and where it was written.
 #[derive(Debug, Clone, Default)]
-struct Why {
-    profiles: BTreeSet<String>,
+struct Why<'a> {
+    profiles: Vec<&'a str>,
     v1_labels: Vec<&'static str>,
     /// True while every path to this permission is an approximate mapping.
     approximate: bool,
-    location: Option<Location>,
+    /// The file and byte offset of the first entry that put it here (a line is computed
+    /// only when a finding needs it).
+    at: Option<(&'a Source, usize)>,
 }
 
-type Set = BTreeMap<Perm, Why>;
+impl Why<'_> {
+    fn location(&self) -> Option<Location> {
+        self.at.map(|(src, offset)| Location {
+            file: src.path().to_string(),
+            line: src.line_of(offset),
+        })
+    }
+}
 
-/// Translate entries into the comparison space; entries that cannot be translated are
-/// returned separately (v1 permissions with no v3 equivalent).
-/// `src` is the file the entries were read from (for locations), `profile` the profile
-/// they belong to, if any.
-fn translate(
+type Set<'a> = BTreeMap<Perm, Why<'a>>;
+
+/// Translate entries into the comparison space, into `into`; entries that cannot be
+/// translated are returned separately (v1 permissions with no v3 equivalent). `src` is the
+/// file the entries were read from, `profile` the id of the profile they belong to.
+fn translate<'a>(
     entries: &[Entry],
     space: Api,
-    src: Option<&Source>,
-    profile: Option<&Profile>,
-    into: &mut Set,
+    src: Option<&'a Source>,
+    profile: Option<&'a str>,
+    into: &mut Set<'a>,
 ) -> Vec<&'static catalog::V1Permission> {
     let mut unmapped = Vec::new();
     for e in entries {
-        let location = src.map(|s| Location {
-            file: s.path().to_string(),
-            line: s.line_of(e.span.offset()),
-        });
         let mut add = |perm: Perm, approximate: bool, v1_label: Option<&'static str>| {
             let why = into.entry(perm).or_insert_with(|| Why {
                 approximate: true,
                 ..Why::default()
             });
             why.approximate &= approximate;
-            if let Some(p) = profile {
-                why.profiles.insert(p.id.clone());
+            if let Some(p) = profile
+                && !why.profiles.contains(&p)
+            {
+                why.profiles.push(p);
             }
             if let Some(l) = v1_label
                 && !why.v1_labels.contains(&l)
             {
                 why.v1_labels.push(l);
             }
-            if why.location.is_none() {
-                why.location = location.clone();
+            if why.at.is_none() {
+                why.at = src.map(|s| (s, e.span.offset()));
             }
         };
         match (e.perm, space) {
@@ -272,186 +280,236 @@ pub fn permission_set(entries: &[Entry], space: Api) -> (PermissionSet, Vec<&'st
     )
 }
 
-/// Compare one credential's grants with the union of some profiles.
-pub fn check(credential: &str, profiles: &[&Profile], grants: &Grants, policy: &Policy) -> CheckResult {
-    let profile_ids: Vec<String> = profiles.iter().map(|p| p.id.clone()).collect();
-    let harvest_profiles: Vec<&Profile> = profiles
-        .iter()
-        .copied()
-        .filter(|p| p.credential == CredentialKind::Harvest)
-        .collect();
-    let mut findings = Vec::new();
+/// The profiles' side of a comparison in one space: required, optional, and the v1
+/// requirements with no equivalent there.
+#[derive(Debug)]
+struct Requirements<'a> {
+    required: Set<'a>,
+    optional: Set<'a>,
+    unmapped: Vec<(&'a str, &'static catalog::V1Permission)>,
+}
 
-    let grants_api = match &grants.state {
-        GrantState::Known { api, .. } => Some(*api),
-        GrantState::Unknown { .. } => None,
-    };
-    // v1 space only when every side speaks v1; otherwise v3, translating the v1 side.
-    let space = if grants_api == Some(Api::HarvestV1) && harvest_profiles.iter().all(|p| p.api == Api::HarvestV1) {
-        Api::HarvestV1
-    } else {
-        Api::HarvestV3
-    };
+/// One or more profiles, ready to be compared with many credentials: their side of the
+/// comparison is computed once per space and shared (a fleet check reuses it for every file).
+#[derive(Debug)]
+pub struct Prepared<'a> {
+    profiles: &'a [&'a Profile],
+    /// [v1 space, v3 space], computed on first use.
+    sides: [std::sync::OnceLock<Requirements<'a>>; 2],
+}
 
-    for p in profiles.iter().filter(|p| p.credential != CredentialKind::Harvest) {
-        let mut f = Finding::new(
-            Kind::WrongCredentialType,
-            format!(
-                "profile `{}` needs a {} credential, not a Harvest credential: every Harvest grant here is excess for it",
-                p.id,
-                p.credential.as_str()
-            ),
-        );
-        f.profiles = vec![p.id.clone()];
-        f.location = Some(Location {
-            file: p.src.name.clone(),
-            line: 1,
-        });
-        findings.push(f);
-    }
-    for p in profiles {
-        for other in &p.also_needs {
-            let mut f = Finding::new(
-                Kind::AlsoNeeds,
-                format!(
-                    "profile `{}` also needs a {}, which grantlint cannot check",
-                    p.id,
-                    other.as_str()
-                ),
-            );
-            f.profiles = vec![p.id.clone()];
-            findings.push(f);
+impl<'a> Prepared<'a> {
+    pub fn new(profiles: &'a [&'a Profile]) -> Self {
+        Prepared {
+            profiles,
+            sides: [std::sync::OnceLock::new(), std::sync::OnceLock::new()],
         }
     }
 
-    let mut required = Set::new();
-    let mut optional = Set::new();
-    for p in &harvest_profiles {
-        for v1 in translate(&p.permissions, space, Some(&p.src), Some(p), &mut required) {
+    fn harvest(&self) -> impl Iterator<Item = &'a Profile> + '_ {
+        self.profiles
+            .iter()
+            .copied()
+            .filter(|p| p.credential == CredentialKind::Harvest)
+    }
+
+    fn side(&self, space: Api) -> &Requirements<'a> {
+        let i = usize::from(space == Api::HarvestV3);
+        self.sides[i].get_or_init(|| {
+            let mut r = Requirements {
+                required: Set::new(),
+                optional: Set::new(),
+                unmapped: Vec::new(),
+            };
+            for p in self.harvest() {
+                for v1 in translate(&p.permissions, space, Some(&p.src), Some(&p.id), &mut r.required) {
+                    r.unmapped.push((&p.id, v1));
+                }
+                translate(&p.optional, space, Some(&p.src), Some(&p.id), &mut r.optional);
+            }
+            r
+        })
+    }
+
+    /// Compare one credential's grants with the union of the profiles.
+    pub fn check(&self, credential: &str, grants: &Grants, policy: &Policy) -> CheckResult {
+        let profiles = self.profiles;
+        let mut findings = Vec::new();
+        let grants_api = match &grants.state {
+            GrantState::Known { api, .. } => Some(*api),
+            GrantState::Unknown { .. } => None,
+        };
+        // v1 space only when every side speaks v1; otherwise v3, translating the v1 side.
+        let space = if grants_api == Some(Api::HarvestV1) && self.harvest().all(|p| p.api == Api::HarvestV1) {
+            Api::HarvestV1
+        } else {
+            Api::HarvestV3
+        };
+
+        for p in profiles.iter().filter(|p| p.credential != CredentialKind::Harvest) {
+            let mut f = Finding::new(
+                Kind::WrongCredentialType,
+                format!(
+                    "profile `{}` needs a {} credential, not a Harvest credential: every Harvest grant here is excess for it",
+                    p.id,
+                    p.credential.as_str()
+                ),
+            );
+            f.profiles = vec![p.id.clone()];
+            f.location = Some(Location {
+                file: p.src.path().to_string(),
+                line: 1,
+            });
+            findings.push(f);
+        }
+        for p in profiles {
+            for other in &p.also_needs {
+                let mut f = Finding::new(
+                    Kind::AlsoNeeds,
+                    format!(
+                        "profile `{}` also needs a {}, which grantlint cannot check",
+                        p.id,
+                        other.as_str()
+                    ),
+                );
+                f.profiles = vec![p.id.clone()];
+                findings.push(f);
+            }
+        }
+
+        let side = self.side(space);
+        for (profile, v1) in &side.unmapped {
             let mut f = Finding::new(
                 Kind::UnmappedRequirement,
                 format!(
-                    "profile `{}` requires `{}` ({}), which has no Harvest v3 equivalent: whether this credential covers it is unknown. {}",
-                    p.id, v1.label, v1.key, v1.note
+                    "profile `{profile}` requires `{}` ({}), which has no Harvest v3 equivalent: whether this credential covers it is unknown. {}",
+                    v1.label, v1.key, v1.note
                 ),
             );
             f.permission = Some(Perm::V1(v1.vid));
             f.risk = Some(v1.risk());
             f.labels = vec![v1.label];
-            f.profiles = vec![p.id.clone()];
+            f.profiles = vec![profile.to_string()];
             findings.push(f);
         }
-        translate(&p.optional, space, Some(&p.src), Some(p), &mut optional);
-    }
+        let (required, optional) = (&side.required, &side.optional);
 
-    let mut summary = Summary {
-        required: required.len(),
-        ..Summary::default()
-    };
-    match &grants.state {
-        GrantState::Unknown { reason } => {
-            let mut f = Finding::new(
-                Kind::GrantsUnknown,
-                format!("the grants of this credential are unknown: {reason}; missing and excess cannot be determined"),
-            );
-            f.fails = true;
-            findings.push(f);
-        }
-        GrantState::Known { entries, .. } => {
-            let mut granted = Set::new();
-            for v1 in translate(entries, space, grants.src.as_ref(), None, &mut granted) {
+        let mut summary = Summary {
+            required: required.len(),
+            ..Summary::default()
+        };
+        match &grants.state {
+            GrantState::Unknown { reason } => {
                 let mut f = Finding::new(
-                    Kind::UnknownGrant,
+                    Kind::GrantsUnknown,
                     format!(
-                        "the credential grants `{}` ({}), which has no Harvest v3 equivalent; review it by hand. {}",
-                        v1.label, v1.key, v1.note
+                        "the grants of this credential are unknown: {reason}; missing and excess cannot be determined"
                     ),
                 );
-                f.permission = Some(Perm::V1(v1.vid));
-                f.risk = Some(v1.risk());
-                f.labels = vec![v1.label];
-                f.fails = policy.fail_on_excess.fails(v1.risk());
+                f.fails = true;
                 findings.push(f);
             }
-            for scope in &grants.unrecognized {
-                let mut f = Finding::new(
-                    Kind::UnknownGrant,
-                    format!(
-                        "the credential grants `{scope}`, which is not in grantlint's catalog (Greenhouse may have added it since); its risk is unknown"
-                    ),
-                );
-                f.fails = policy.fail_on_excess != ExcessThreshold::Never;
-                findings.push(f);
-            }
-            summary.granted = granted.len() + grants.unrecognized.len();
+            GrantState::Known { entries, .. } => {
+                let mut granted = Set::new();
+                for v1 in translate(entries, space, grants.src.as_ref(), None, &mut granted) {
+                    let mut f = Finding::new(
+                        Kind::UnknownGrant,
+                        format!(
+                            "the credential grants `{}` ({}), which has no Harvest v3 equivalent; review it by hand. {}",
+                            v1.label, v1.key, v1.note
+                        ),
+                    );
+                    f.permission = Some(Perm::V1(v1.vid));
+                    f.risk = Some(v1.risk());
+                    f.labels = vec![v1.label];
+                    f.fails = policy.fail_on_excess.fails(v1.risk());
+                    findings.push(f);
+                }
+                for scope in &grants.unrecognized {
+                    let mut f = Finding::new(
+                        Kind::UnknownGrant,
+                        format!(
+                            "the credential grants `{scope}`, which is not in grantlint's catalog (Greenhouse may have added it since); its risk is unknown"
+                        ),
+                    );
+                    f.fails = policy.fail_on_excess != ExcessThreshold::Never;
+                    findings.push(f);
+                }
+                summary.granted = granted.len() + grants.unrecognized.len();
 
-            for (perm, why) in &required {
-                if granted.contains_key(perm) {
-                    continue;
+                for (perm, why) in required {
+                    if granted.contains_key(perm) {
+                        continue;
+                    }
+                    let mut f = Finding::new(Kind::Missing, format!("missing {}", describe(*perm)));
+                    fill(&mut f, *perm, why);
+                    f.fails = policy.fail_on_missing;
+                    findings.push(f);
+                    summary.missing += 1;
                 }
-                let mut f = Finding::new(Kind::Missing, format!("missing {}", describe(*perm)));
-                fill(&mut f, *perm, why);
-                f.fails = policy.fail_on_missing;
-                findings.push(f);
-                summary.missing += 1;
-            }
-            for (perm, why) in &granted {
-                if required.contains_key(perm) || optional.contains_key(perm) {
-                    continue;
+                for (perm, why) in &granted {
+                    if required.contains_key(perm) || optional.contains_key(perm) {
+                        continue;
+                    }
+                    let mut f = Finding::new(Kind::Excess, format!("excess {}", describe(*perm)));
+                    fill(&mut f, *perm, why);
+                    f.profiles.clear();
+                    f.fails = policy.fail_on_excess.fails(perm.risk());
+                    findings.push(f);
+                    summary.excess += 1;
                 }
-                let mut f = Finding::new(Kind::Excess, format!("excess {}", describe(*perm)));
-                fill(&mut f, *perm, why);
-                f.profiles.clear();
-                f.fails = policy.fail_on_excess.fails(perm.risk());
-                findings.push(f);
-                summary.excess += 1;
-            }
-            for (perm, why) in &optional {
-                if granted.contains_key(perm) || required.contains_key(perm) {
-                    continue;
+                for (perm, why) in optional {
+                    if granted.contains_key(perm) || required.contains_key(perm) {
+                        continue;
+                    }
+                    let mut f = Finding::new(
+                        Kind::UnusedOptional,
+                        format!("optional {} is not granted", describe(*perm)),
+                    );
+                    fill(&mut f, *perm, why);
+                    findings.push(f);
                 }
-                let mut f = Finding::new(
-                    Kind::UnusedOptional,
-                    format!("optional {} is not granted", describe(*perm)),
-                );
-                fill(&mut f, *perm, why);
-                findings.push(f);
             }
         }
-    }
 
-    let mut result = CheckResult {
-        credential: credential.to_string(),
-        profiles: profile_ids,
-        grants_source: grants.source,
-        grants_origin: grants.origin.clone(),
-        read_at: grants.read_at.clone(),
-        caveats: grants.caveats.clone(),
-        space,
-        verdict: Verdict::Pass,
-        findings,
-        summary,
-        anchor: profiles.first().map(|p| Location {
-            file: p.src.path().to_string(),
-            line: 1,
-        }),
-        error_exit: None,
-    };
-    result.finish();
-    result
+        let mut result = CheckResult {
+            credential: credential.to_string(),
+            profiles: profiles.iter().map(|p| p.id.clone()).collect(),
+            grants_source: grants.source,
+            grants_origin: grants.origin.clone(),
+            read_at: grants.read_at.clone(),
+            caveats: grants.caveats.clone(),
+            space,
+            verdict: Verdict::Pass,
+            findings,
+            summary,
+            anchor: profiles.first().map(|p| Location {
+                file: p.src.path().to_string(),
+                line: 1,
+            }),
+            error_exit: None,
+        };
+        result.finish();
+        result
+    }
+}
+
+/// Compare one credential's grants with the union of some profiles.
+pub fn check(credential: &str, profiles: &[&Profile], grants: &Grants, policy: &Policy) -> CheckResult {
+    Prepared::new(profiles).check(credential, grants, policy)
 }
 
 fn fill(f: &mut Finding, perm: Perm, why: &Why) {
     f.permission = Some(perm);
     f.risk = Some(perm.risk());
-    f.profiles = why.profiles.iter().cloned().collect();
+    f.profiles = why.profiles.iter().map(|p| p.to_string()).collect();
     f.labels = if why.v1_labels.is_empty() {
         vec![perm.label()]
     } else {
         why.v1_labels.clone()
     };
     f.approximate = why.approximate;
-    f.location = why.location.clone();
+    f.location = why.location();
 }
 
 fn describe(perm: Perm) -> String {

@@ -72,6 +72,10 @@ pub struct GrantsInput {
     /// A raw JWT access token in a file, or `-` for stdin (decoded without verification).
     #[arg(long, value_name = "FILE|-", group = "grants_input")]
     pub token: Option<PathBuf>,
+    /// A fleet: every grants file (.yaml, .yml, .json, .toml) in DIR, each one credential,
+    /// checked in parallel.
+    #[arg(long, value_name = "DIR", group = "grants_input")]
+    pub grants_dir: Option<PathBuf>,
     /// Read the grants live from Greenhouse: GREENHOUSE_CLIENT_ID, GREENHOUSE_CLIENT_SECRET
     /// (or --client-secret-file) and optional GREENHOUSE_SUB.
     #[arg(long, group = "grants_input")]
@@ -110,6 +114,8 @@ pub enum CheckFormat {
     Junit,
     Github,
     Markdown,
+    /// One line per credential.
+    Summary,
 }
 
 /// `FORMAT=PATH`: write a report in FORMAT to PATH (atomically), besides stdout's.
@@ -126,7 +132,7 @@ impl std::str::FromStr for OutputSpec {
             .split_once('=')
             .ok_or("expected FORMAT=PATH, e.g. sarif=grantlint.sarif")?;
         let format = CheckFormat::from_str(format, true).map_err(|_| {
-            format!("unknown format {format:?} (table, json, checklist, sarif, junit, github, markdown)")
+            format!("unknown format {format:?} (table, json, checklist, sarif, junit, github, markdown, summary)")
         })?;
         if path.is_empty() {
             return Err("the path after = is empty".into());

@@ -250,47 +250,131 @@ pub fn looks_like_profile(src: &Source) -> bool {
     )
 }
 
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Format {
-    Yaml,
-    Toml,
-}
-
 fn yaml_err(src: &Source) -> impl Fn(serde_saphyr::Error) -> Error + '_ {
     move |e| Error::Input(Box::new(SourceError::from_yaml(src, &e)))
 }
 
-impl Grants {
-    /// Read `--grants FILE`: format by extension (`.toml` is TOML; `.json`, `.yaml`, `.yml`
-    /// and anything else are read with the YAML parser, of which JSON is a subset).
-    pub fn from_file(path: &Path) -> Result<Grants, Error> {
-        let src = Source::read(path)?;
-        let ext = path.extension().and_then(|e| e.to_str());
-        if ext == Some("json") {
-            check_json_syntax(&src)?;
-        }
-        let format = if ext == Some("toml") {
-            Format::Toml
-        } else {
-            Format::Yaml
-        };
-        Self::from_source(src, format == Format::Toml)
-    }
+/// A string, or a number written where a string was expected (client ids in the wild).
+struct LooseString(String);
 
-    pub fn from_source(src: Source, toml: bool) -> Result<Grants, Error> {
-        let format = if toml { Format::Toml } else { Format::Yaml };
-        let shape: Shape = match format {
-            Format::Yaml => {
-                serde_saphyr::from_str_with_options(&src.text, crate::yaml_options()).map_err(yaml_err(&src))?
+impl<'de> Deserialize<'de> for LooseString {
+    fn deserialize<D: de::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl de::Visitor<'_> for V {
+            type Value = LooseString;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a string")
             }
-            Format::Toml => crate::profile::with_toml_spans(|| toml::from_str(&src.text))
-                .map_err(|e| Error::Input(Box::new(SourceError::from_toml(&src, &e))))?,
-        };
-        let keys = match shape {
-            Shape::Seq if format == Format::Yaml => {
-                // A bare list: v3 scopes.
-                let list: Vec<Sp<String>> =
-                    serde_saphyr::from_str_with_options(&src.text, crate::yaml_options()).map_err(yaml_err(&src))?;
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<LooseString, E> {
+                Ok(LooseString(v.to_string()))
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<LooseString, E> {
+                Ok(LooseString(v.to_string()))
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<LooseString, E> {
+                Ok(LooseString(v.to_string()))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+/// A YAML/JSON input read in one pass: a grants file, a token or introspection response, or
+/// a bare list of scopes. Which one it is is decided from the keys afterwards.
+enum OneParse {
+    List(Vec<Sp<String>>),
+    Map {
+        credential: Option<Sp<String>>,
+        api: Option<Sp<Api>>,
+        granted: Option<Sp<RawPermissions>>,
+        token: RawTokenResponse,
+        /// Keys that belong to neither shape (an error in a grants file, ignored in a response).
+        unknown: Vec<Sp<String>>,
+    },
+    Other,
+}
+
+impl<'de> Deserialize<'de> for OneParse {
+    fn deserialize<D: de::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> de::Visitor<'de> for V {
+            type Value = OneParse;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a grants file, an introspection response or a list of scopes")
+            }
+            fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<OneParse, A::Error> {
+                let mut items = Vec::new();
+                while let Some(s) = seq.next_element::<Sp<String>>()? {
+                    items.push(s);
+                }
+                Ok(OneParse::List(items))
+            }
+            fn visit_map<A: de::MapAccess<'de>>(self, mut map: A) -> Result<OneParse, A::Error> {
+                let (mut credential, mut api, mut granted) = (None, None, None);
+                let mut token = RawTokenResponse {
+                    active: None,
+                    scope: None,
+                    scopes: None,
+                    scp: None,
+                    access_token: None,
+                    client_id: None,
+                };
+                let mut unknown = Vec::new();
+                while let Some(key) = map.next_key::<Sp<String>>()? {
+                    match key.value.as_str() {
+                        "credential" => credential = Some(map.next_value()?),
+                        "api" => api = Some(map.next_value()?),
+                        "granted" => granted = Some(map.next_value()?),
+                        "active" => token.active = Some(map.next_value()?),
+                        "scope" => token.scope = Some(map.next_value()?),
+                        "scopes" => token.scopes = Some(map.next_value()?),
+                        "scp" => token.scp = Some(map.next_value()?),
+                        "access_token" => token.access_token = map.next_value::<Option<LooseString>>()?.map(|s| s.0),
+                        "client_id" => token.client_id = map.next_value::<Option<LooseString>>()?.map(|s| s.0),
+                        _ => {
+                            map.next_value::<IgnoredAny>()?;
+                            unknown.push(key);
+                        }
+                    }
+                }
+                Ok(OneParse::Map {
+                    credential,
+                    api,
+                    granted,
+                    token,
+                    unknown,
+                })
+            }
+            fn visit_str<E: de::Error>(self, _: &str) -> Result<OneParse, E> {
+                Ok(OneParse::Other)
+            }
+            fn visit_unit<E: de::Error>(self) -> Result<OneParse, E> {
+                Ok(OneParse::Other)
+            }
+            fn visit_bool<E: de::Error>(self, _: bool) -> Result<OneParse, E> {
+                Ok(OneParse::Other)
+            }
+            fn visit_i64<E: de::Error>(self, _: i64) -> Result<OneParse, E> {
+                Ok(OneParse::Other)
+            }
+            fn visit_u64<E: de::Error>(self, _: u64) -> Result<OneParse, E> {
+                Ok(OneParse::Other)
+            }
+            fn visit_f64<E: de::Error>(self, _: f64) -> Result<OneParse, E> {
+                Ok(OneParse::Other)
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+impl Grants {
+    /// A YAML or JSON grants input, parsed once.
+    fn from_yaml_source(src: Source) -> Result<Grants, Error> {
+        let parsed: OneParse =
+            serde_saphyr::from_str_with_options(&src.text, crate::yaml_options()).map_err(yaml_err(&src))?;
+        let (credential, api, granted, token, unknown) = match parsed {
+            OneParse::List(list) => {
                 let entries = resolve_all(&src, Api::HarvestV3, list.iter(), true)?;
                 return Ok(Grants::file(
                     src,
@@ -301,43 +385,96 @@ impl Grants {
                     },
                 ));
             }
-            Shape::Map(keys) => keys,
-            _ => {
-                return Err(not_grants(&src));
-            }
+            OneParse::Other => return Err(not_grants(&src)),
+            OneParse::Map {
+                credential,
+                api,
+                granted,
+                token,
+                unknown,
+            } => (credential, api, granted, token, unknown),
         };
-        let token_keys = ["active", "scope", "scopes", "scp", "access_token"];
-        if keys.iter().any(|k| k == "granted") || !keys.iter().any(|k| token_keys.contains(&k.as_str())) {
-            if !keys.iter().any(|k| k == "granted" || k == "api" || k == "credential") {
-                return Err(not_grants(&src));
-            }
-            let raw: RawGrantsFile = match format {
-                Format::Yaml => {
-                    serde_saphyr::from_str_with_options(&src.text, crate::yaml_options()).map_err(yaml_err(&src))?
-                }
-                Format::Toml => crate::profile::with_toml_spans(|| toml::from_str(&src.text))
-                    .map_err(|e| Error::Input(Box::new(SourceError::from_toml(&src, &e))))?,
-            };
-            let api = raw.api.value;
-            let items: Vec<&Sp<String>> = match &raw.granted.value {
-                RawPermissions::All => {
-                    let entries = crate::profile::all_of(api, raw.granted.span);
-                    let credential = raw.credential.map(|c| c.value);
-                    return Ok(Grants::file(src, credential, GrantState::Known { api, entries }));
-                }
-                RawPermissions::List(items) => items.iter().collect(),
-                RawPermissions::Groups(groups) => groups.iter().flat_map(|(_, items)| items.iter()).collect(),
-            };
-            let entries = resolve_all(&src, api, items.into_iter(), true)?;
-            let credential = raw.credential.map(|c| c.value);
-            return Ok(Grants::file(src, credential, GrantState::Known { api, entries }));
+        let is_file = granted.is_some() || api.is_some() || credential.is_some();
+        let is_token = token.active.is_some()
+            || token.scope.is_some()
+            || token.scopes.is_some()
+            || token.scp.is_some()
+            || token.access_token.is_some();
+        if !is_file && is_token {
+            return Self::from_token_response(src, token);
         }
-        if format == Format::Toml {
+        if !is_file {
             return Err(not_grants(&src));
         }
-        let raw: RawTokenResponse =
-            serde_saphyr::from_str_with_options(&src.text, crate::yaml_options()).map_err(yaml_err(&src))?;
-        Self::from_token_response(src, raw)
+        let mut errors = Vec::new();
+        for key in &unknown {
+            errors.push(SourceError::at(
+                &src,
+                key.span,
+                format!(
+                    "unknown field `{}`, expected one of `credential`, `api`, `granted`",
+                    key.value
+                ),
+                "here",
+            ));
+        }
+        let (Some(api), Some(granted)) = (api, granted) else {
+            let missing = "a grants file needs `api:` (harvest-v1 or harvest-v3) and `granted:` (the permissions)";
+            errors.push(SourceError::whole(src.clone(), missing.into(), None));
+            return Err(Error::inputs(errors));
+        };
+        if !errors.is_empty() {
+            return Err(Error::inputs(errors));
+        }
+        let api = api.value;
+        let credential = credential.map(|c| c.value);
+        let items: Vec<&Sp<String>> = match &granted.value {
+            RawPermissions::All => {
+                let entries = crate::profile::all_of(api, granted.span);
+                return Ok(Grants::file(src, credential, GrantState::Known { api, entries }));
+            }
+            RawPermissions::List(items) => items.iter().collect(),
+            RawPermissions::Groups(groups) => groups.iter().flat_map(|(_, items)| items.iter()).collect(),
+        };
+        let entries = resolve_all(&src, api, items.into_iter(), true)?;
+        Ok(Grants::file(src, credential, GrantState::Known { api, entries }))
+    }
+
+    /// Read `--grants FILE`: format by extension (`.toml` is TOML; `.json`, `.yaml`, `.yml`
+    /// and anything else are read with the YAML parser, of which JSON is a subset).
+    pub fn from_file(path: &Path) -> Result<Grants, Error> {
+        let src = Source::read(path)?;
+        let ext = path.extension().and_then(|e| e.to_str());
+        if ext == Some("json") {
+            check_json_syntax(&src)?;
+        }
+        Self::from_source(src, ext == Some("toml"))
+    }
+
+    pub fn from_source(src: Source, toml: bool) -> Result<Grants, Error> {
+        if !toml {
+            return Self::from_yaml_source(src);
+        }
+        // TOML: a grants file only (a token response is JSON).
+        let toml_err = |e: toml::de::Error| Error::Input(Box::new(SourceError::from_toml(&src, &e)));
+        let shape: Shape = crate::profile::with_toml_spans(|| toml::from_str(&src.text)).map_err(toml_err)?;
+        match shape {
+            Shape::Map(keys) if keys.iter().any(|k| k == "granted" || k == "api" || k == "credential") => {}
+            _ => return Err(not_grants(&src)),
+        }
+        let raw: RawGrantsFile = crate::profile::with_toml_spans(|| toml::from_str(&src.text)).map_err(toml_err)?;
+        let api = raw.api.value;
+        let credential = raw.credential.map(|c| c.value);
+        let items: Vec<&Sp<String>> = match &raw.granted.value {
+            RawPermissions::All => {
+                let entries = crate::profile::all_of(api, raw.granted.span);
+                return Ok(Grants::file(src, credential, GrantState::Known { api, entries }));
+            }
+            RawPermissions::List(items) => items.iter().collect(),
+            RawPermissions::Groups(groups) => groups.iter().flat_map(|(_, items)| items.iter()).collect(),
+        };
+        let entries = resolve_all(&src, api, items.into_iter(), true)?;
+        Ok(Grants::file(src, credential, GrantState::Known { api, entries }))
     }
 
     fn file(src: Source, credential: Option<String>, state: GrantState) -> Grants {

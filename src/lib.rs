@@ -12,6 +12,7 @@ pub mod config;
 pub mod diag;
 pub mod diff;
 pub mod finding;
+pub mod fleet;
 pub mod grants;
 pub mod greenhouse;
 pub mod library;

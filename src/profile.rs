@@ -578,14 +578,15 @@ pub fn resolve(api: Api, input: &str) -> Result<Perm, Unresolved> {
             .or_else(|| catalog::scope_by_operation(input))
             .map(Perm::V3)
     };
-    let (own, other) = match api {
-        Api::HarvestV1 => (v1(), v3()),
-        Api::HarvestV3 => (v3(), v1()),
+    let (own, other): (&dyn Fn() -> Option<Perm>, &dyn Fn() -> Option<Perm>) = match api {
+        Api::HarvestV1 => (&v1, &v3),
+        Api::HarvestV3 => (&v3, &v1),
     };
-    if let Some(p) = own {
+    if let Some(p) = own() {
         return Ok(p);
     }
-    if let Some(found) = other {
+    // Only a miss looks in the other vocabulary.
+    if let Some(found) = other() {
         return Err(Unresolved::WrongVocabulary { found });
     }
     let suggestion = match api {

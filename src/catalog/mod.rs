@@ -371,6 +371,34 @@ mod tests {
     }
 
     #[test]
+    fn ascii_fast_path_agrees_with_the_general_normalisation() {
+        // The general path, forced by a non-ASCII character that normalises away.
+        let general = |s: &str| {
+            normalize_label(&format!("{s}\u{2019}"))
+                .trim_end_matches('\'')
+                .trim_end()
+                .to_string()
+        };
+        for s in [
+            "GET: List Candidates",
+            "Get:List Candidates",
+            "POST : Reject Application",
+            "POST :Reject Application",
+            "GET Retrieve Candidate",
+            "  GET:   List   users  ",
+            "GET: List application`s offers",
+            "List applications",
+            "harvest:jobs:list",
+            "PATCH: Update a Rejected Application's Rejected Reason",
+            "a:b:c",
+            ":",
+            "",
+        ] {
+            assert_eq!(normalize_label(s), general(s), "{s:?}");
+        }
+    }
+
+    #[test]
     fn risk_rule_examples_from_design() {
         let r = |s: &str| scope(scope_by_id(s).unwrap()).risk();
         assert_eq!(r("harvest:departments:list"), Risk::Low);

@@ -40,6 +40,10 @@ pub fn run(args: CheckArgs, style: Style, out: &mut dyn Write) -> Result<u8, Err
     if args.connection.probe {
         return Err(Error::Usage("--probe needs --live".into()));
     }
+    if let Some(dir) = &args.input.grants_dir {
+        let results = crate::fleet::check_dir(dir, &refs, &policy)?;
+        return render(&results, &args.output, style, out);
+    }
     let grants = match (&args.input.grants, &args.input.token) {
         (Some(path), None) => Grants::from_file(path)?,
         (None, Some(path)) => Grants::from_jwt(&read_token(path)?, &path.display().to_string())?,
@@ -91,6 +95,7 @@ fn render_one(
         CheckFormat::Junit => report::junit::render(results, out),
         CheckFormat::Github => report::github::render(results, out),
         CheckFormat::Markdown => report::markdown::render(results, out),
+        CheckFormat::Summary => report::table::render_summary(results, Style { color: false }, out),
     }
 }
 

@@ -183,10 +183,27 @@ fn render_one(r: &CheckResult, style: Style, out: &mut dyn Write) -> std::io::Re
         };
         writeln!(out, "{tag}: {}", f.message)?;
     }
-    writeln!(out, "{}", summary_line(r, style))
+    writeln!(out, "{}", summary_line(r, style, true))
 }
 
-fn summary_line(r: &CheckResult, style: Style) -> String {
+/// `--format summary`: one line per credential.
+pub fn render_summary(results: &[CheckResult], style: Style, out: &mut dyn Write) -> std::io::Result<()> {
+    for r in results {
+        if r.verdict == Verdict::Error {
+            let why = r
+                .findings
+                .first()
+                .map(|f| f.message.lines().next().unwrap_or(""))
+                .unwrap_or("");
+            writeln!(out, "{} {}: {why}", style.red("ERROR"), r.credential)?;
+        } else {
+            writeln!(out, "{} — {}", r.credential, summary_line(r, style, false))?;
+        }
+    }
+    Ok(())
+}
+
+fn summary_line(r: &CheckResult, style: Style, hint: bool) -> String {
     let verdict = match r.verdict {
         Verdict::Pass => style.green("PASS"),
         Verdict::Fail => style.red("FAIL"),
@@ -209,7 +226,7 @@ fn summary_line(r: &CheckResult, style: Style) -> String {
         format!("{} excess ({})", r.summary.excess, by_risk.join(", "))
     };
     let s = &r.summary;
-    let hint = if s.missing + s.excess > 0 {
+    let hint = if hint && s.missing + s.excess > 0 {
         " · --format checklist shows what to tick and untick"
     } else {
         ""
