@@ -283,15 +283,17 @@ impl<'de> Deserialize<'de> for LooseString {
 /// a bare list of scopes. Which one it is is decided from the keys afterwards.
 enum OneParse {
     List(Vec<Sp<String>>),
-    Map {
-        credential: Option<Sp<String>>,
-        api: Option<Sp<Api>>,
-        granted: Option<Sp<RawPermissions>>,
-        token: RawTokenResponse,
-        /// Keys that belong to neither shape (an error in a grants file, ignored in a response).
-        unknown: Vec<Sp<String>>,
-    },
+    Map(Box<MapParts>),
     Other,
+}
+
+struct MapParts {
+    credential: Option<Sp<String>>,
+    api: Option<Sp<Api>>,
+    granted: Option<Sp<RawPermissions>>,
+    token: RawTokenResponse,
+    /// Keys that belong to neither shape (an error in a grants file, ignored in a response).
+    unknown: Vec<Sp<String>>,
 }
 
 impl<'de> Deserialize<'de> for OneParse {
