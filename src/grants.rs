@@ -339,13 +339,13 @@ impl<'de> Deserialize<'de> for OneParse {
                         }
                     }
                 }
-                Ok(OneParse::Map {
+                Ok(OneParse::Map(Box::new(MapParts {
                     credential,
                     api,
                     granted,
                     token,
                     unknown,
-                })
+                })))
             }
             fn visit_str<E: de::Error>(self, _: &str) -> Result<OneParse, E> {
                 Ok(OneParse::Other)
@@ -388,13 +388,7 @@ impl Grants {
                 ));
             }
             OneParse::Other => return Err(not_grants(&src)),
-            OneParse::Map {
-                credential,
-                api,
-                granted,
-                token,
-                unknown,
-            } => (credential, api, granted, token, unknown),
+            OneParse::Map(m) => (m.credential, m.api, m.granted, m.token, m.unknown),
         };
         let is_file = granted.is_some() || api.is_some() || credential.is_some();
         let is_token = token.active.is_some()
