@@ -25,7 +25,7 @@ fn name(v1: bool, i: usize, spelling: u8) -> String {
         }
     } else {
         let s = &catalog::scopes()[i % catalog::scopes().len()];
-        if spelling % 2 == 0 {
+        if spelling.is_multiple_of(2) {
             s.id.to_string()
         } else {
             s.label.to_string()
