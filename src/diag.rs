@@ -189,10 +189,18 @@ fn yaml_message(err: &serde_saphyr::Error) -> String {
     let text = err.to_string();
     let first = text.lines().next().unwrap_or("invalid input").trim();
     let first = first.strip_prefix("error: ").unwrap_or(first);
-    match first.find(" at line ") {
-        Some(i) => first[..i].to_string(),
-        None => first.to_string(),
+    let first = match first.find(" at line ") {
+        Some(i) => &first[..i],
+        None => first,
+    };
+    // Budget breaches are reported in the parser's own terms; say what they mean.
+    if first.starts_with("budget breached: Depth") {
+        return "the input nests deeper than 64 levels".to_string();
     }
+    if let Some(rest) = first.strip_prefix("budget breached: ") {
+        return format!("the input is too large or too repetitive to parse safely ({rest})");
+    }
+    first.to_string()
 }
 
 /// The byte span of a serde-saphyr location in `src`.
