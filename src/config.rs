@@ -193,7 +193,12 @@ pub fn locate(flag: Option<&Path>) -> Result<PathBuf, Error> {
 impl Config {
     /// Load and validate. `extra_dirs` (from `--profile-dir`) come before the config's own.
     pub fn load(path: &Path, extra_dirs: &[PathBuf]) -> Result<Config, Error> {
-        let src = Source::read(path)?;
+        Self::parse(Source::read(path)?, path, extra_dirs)
+    }
+
+    /// Validate a config's text; `path` locates it (relative paths in it are relative to its
+    /// directory).
+    pub fn parse(src: Source, path: &Path, extra_dirs: &[PathBuf]) -> Result<Config, Error> {
         let raw: RawConfig = with_toml_spans(|| toml::from_str(&src.text))
             .map_err(|e| Error::Input(Box::new(SourceError::from_toml(&src, &e))))?;
         let base = path.parent().map(Path::to_path_buf).unwrap_or_default();
