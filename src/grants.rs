@@ -191,6 +191,31 @@ impl<'de> Deserialize<'de> for ScopeField {
     }
 }
 
+/// Visitor methods that answer `$value` for every scalar: a top-level scalar is neither a
+/// grants file nor a response.
+macro_rules! scalars_are {
+    ($value:expr) => {
+        fn visit_str<E: de::Error>(self, _: &str) -> Result<Self::Value, E> {
+            Ok($value)
+        }
+        fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+            Ok($value)
+        }
+        fn visit_bool<E: de::Error>(self, _: bool) -> Result<Self::Value, E> {
+            Ok($value)
+        }
+        fn visit_i64<E: de::Error>(self, _: i64) -> Result<Self::Value, E> {
+            Ok($value)
+        }
+        fn visit_u64<E: de::Error>(self, _: u64) -> Result<Self::Value, E> {
+            Ok($value)
+        }
+        fn visit_f64<E: de::Error>(self, _: f64) -> Result<Self::Value, E> {
+            Ok($value)
+        }
+    };
+}
+
 /// The top-level shape of an input, read first to tell the formats apart.
 enum Shape {
     Map(Vec<String>),
@@ -218,24 +243,7 @@ impl<'de> Deserialize<'de> for Shape {
                 while seq.next_element::<IgnoredAny>()?.is_some() {}
                 Ok(Shape::Seq)
             }
-            fn visit_str<E: de::Error>(self, _: &str) -> Result<Shape, E> {
-                Ok(Shape::Other)
-            }
-            fn visit_unit<E: de::Error>(self) -> Result<Shape, E> {
-                Ok(Shape::Other)
-            }
-            fn visit_bool<E: de::Error>(self, _: bool) -> Result<Shape, E> {
-                Ok(Shape::Other)
-            }
-            fn visit_i64<E: de::Error>(self, _: i64) -> Result<Shape, E> {
-                Ok(Shape::Other)
-            }
-            fn visit_u64<E: de::Error>(self, _: u64) -> Result<Shape, E> {
-                Ok(Shape::Other)
-            }
-            fn visit_f64<E: de::Error>(self, _: f64) -> Result<Shape, E> {
-                Ok(Shape::Other)
-            }
+            scalars_are!(Shape::Other);
         }
         d.deserialize_any(V)
     }
@@ -347,24 +355,7 @@ impl<'de> Deserialize<'de> for OneParse {
                     unknown,
                 })))
             }
-            fn visit_str<E: de::Error>(self, _: &str) -> Result<OneParse, E> {
-                Ok(OneParse::Other)
-            }
-            fn visit_unit<E: de::Error>(self) -> Result<OneParse, E> {
-                Ok(OneParse::Other)
-            }
-            fn visit_bool<E: de::Error>(self, _: bool) -> Result<OneParse, E> {
-                Ok(OneParse::Other)
-            }
-            fn visit_i64<E: de::Error>(self, _: i64) -> Result<OneParse, E> {
-                Ok(OneParse::Other)
-            }
-            fn visit_u64<E: de::Error>(self, _: u64) -> Result<OneParse, E> {
-                Ok(OneParse::Other)
-            }
-            fn visit_f64<E: de::Error>(self, _: f64) -> Result<OneParse, E> {
-                Ok(OneParse::Other)
-            }
+            scalars_are!(OneParse::Other);
         }
         d.deserialize_any(V)
     }

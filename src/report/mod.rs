@@ -20,22 +20,20 @@ pub struct Style {
 impl Style {
     /// Colour only on a terminal, and never when `NO_COLOR` is set (https://no-color.org).
     pub fn detect(choice: ColorChoice) -> Style {
-        let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
-        let color = match choice {
-            ColorChoice::Always => true,
-            ColorChoice::Never => false,
-            ColorChoice::Auto => !no_color && std::io::stdout().is_terminal(),
-        };
-        Style { color }
+        Self::for_stream(choice, std::io::stdout().is_terminal())
     }
 
     /// The same rule for diagnostics on stderr.
     pub fn detect_stderr(choice: ColorChoice) -> Style {
+        Self::for_stream(choice, std::io::stderr().is_terminal())
+    }
+
+    fn for_stream(choice: ColorChoice, terminal: bool) -> Style {
         let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
         let color = match choice {
             ColorChoice::Always => true,
             ColorChoice::Never => false,
-            ColorChoice::Auto => !no_color && std::io::stderr().is_terminal(),
+            ColorChoice::Auto => !no_color && terminal,
         };
         Style { color }
     }
