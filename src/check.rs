@@ -90,8 +90,9 @@ pub struct CheckResult {
 }
 
 impl CheckResult {
-    /// Order the findings and derive the verdict from them: the last step of every check.
-    fn finish(&mut self) {
+    /// Order the findings and derive the verdict from them: the last step of every check, and
+    /// again after findings change (waivers, probe).
+    pub fn finish(&mut self) {
         for f in &mut self.findings {
             if f.level == Level::Note {
                 f.fails = false;
@@ -110,11 +111,6 @@ impl CheckResult {
         } else {
             Verdict::Pass
         };
-    }
-
-    /// Re-derive order and verdict after findings changed (waivers, probe).
-    pub fn refinish(&mut self) {
-        self.finish();
     }
 
     /// A credential that could not be checked at all.

@@ -244,6 +244,12 @@ pub enum Error {
         #[source]
         source: std::io::Error,
     },
+    #[error("cannot write {path}: {source}")]
+    Write {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
     /// Writing results failed (a closed pipe, a full disk).
     #[error("cannot write the output: {0}")]
     Output(std::io::Error),

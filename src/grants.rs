@@ -144,20 +144,15 @@ struct RawGrantsFile {
     granted: Sp<RawPermissions>,
 }
 
-/// A saved RFC 7662 introspection response, or a token response; other fields are ignored.
-#[derive(Debug, Deserialize)]
+/// What a saved RFC 7662 introspection response or token response says (other fields are
+/// ignored); filled by [`OneParse`].
+#[derive(Debug)]
 struct RawTokenResponse {
-    #[serde(default)]
     active: Option<Sp<bool>>,
-    #[serde(default)]
     scope: Option<Sp<ScopeField>>,
-    #[serde(default)]
     scopes: Option<Sp<ScopeField>>,
-    #[serde(default)]
     scp: Option<Sp<ScopeField>>,
-    #[serde(default)]
     access_token: Option<String>,
-    #[serde(default)]
     client_id: Option<String>,
 }
 

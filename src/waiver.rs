@@ -90,6 +90,6 @@ pub fn apply(results: &mut [CheckResult], waivers: &[Waiver], today: &str, disab
         }
         r.findings.extend(new);
         r.summary.waived = r.findings.iter().filter(|f| f.waived).count();
-        r.refinish();
+        r.finish();
     }
 }

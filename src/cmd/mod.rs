@@ -67,11 +67,18 @@ pub fn write_atomically(path: &std::path::Path, bytes: &[u8]) -> Result<(), Erro
         Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
         _ => std::path::PathBuf::from("."),
     };
-    let mut tmp = tempfile::NamedTempFile::new_in(&dir).map_err(|e| Error::io(path, e))?;
-    tmp.write_all(bytes).map_err(|e| Error::io(path, e))?;
-    tmp.as_file().sync_all().map_err(|e| Error::io(path, e))?;
-    tmp.persist(path).map_err(|e| Error::io(path, e.error))?;
+    let mut tmp = tempfile::NamedTempFile::new_in(&dir).map_err(|e| write_error(path, e))?;
+    tmp.write_all(bytes).map_err(|e| write_error(path, e))?;
+    tmp.as_file().sync_all().map_err(|e| write_error(path, e))?;
+    tmp.persist(path).map_err(|e| write_error(path, e.error))?;
     Ok(())
+}
+
+fn write_error(path: &std::path::Path, source: std::io::Error) -> Error {
+    Error::Write {
+        path: path.to_path_buf(),
+        source,
+    }
 }
 
 /// Render a diagnostic the way the error path does, for results printed on stdout.

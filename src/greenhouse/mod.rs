@@ -170,7 +170,7 @@ pub struct Client {
     pub patience: Patience,
 }
 
-/// A response worth reading: status, headers, body (bounded).
+/// A response worth reading: its status and body (at most `MAX_BODY`).
 #[derive(Debug)]
 pub struct Response {
     pub status: StatusCode,
