@@ -38,7 +38,7 @@ pub async fn check_live(
                 scopes.push((s, false));
             }
         }
-        let report = greenhouse::probe(client, &cred.name, &live.token, &scopes, limit, &budget).await?;
+        let report = greenhouse::probe(client, cred, &live.token, &scopes, limit, &budget).await?;
         check::apply_probe(&mut result, &report);
     }
     Ok(result)

@@ -455,6 +455,33 @@ fn probe_reads_list_endpoints_only_and_reports_disagreement() {
 }
 
 #[test]
+fn a_401_during_the_probe_is_met_with_one_fresh_token() {
+    let (server, secrets) = serve(vec![cred(
+        "n",
+        SEEKOUT_V3,
+        Behavior {
+            reject_first_token: true,
+            ..Behavior::default()
+        },
+    )]);
+    let (code, stdout, stderr) = run_live(
+        &mut live_check(
+            &server,
+            "n",
+            &secrets[0],
+            &["-p", "seekout", "--probe", "--format", "json"],
+        ),
+        &server,
+        &secrets,
+    );
+    assert_eq!(code, 0, "{stdout}{stderr}");
+    let tokens = server.seen().iter().filter(|s| s.path == "/token").count();
+    assert_eq!(tokens, 2, "one refresh");
+    let unauthorized = server.seen().iter().filter(|s| s.status == 401).count();
+    assert_eq!(unauthorized, 1);
+}
+
+#[test]
 fn plain_http_only_to_loopback_and_secrets_never_in_argv() {
     let mut cmd = grantlint();
     cmd.env("GREENHOUSE_CLIENT_ID", "x")

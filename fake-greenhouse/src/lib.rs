@@ -62,6 +62,9 @@ pub struct Behavior {
     pub also_allowed: Vec<String>,
     /// Echo the client secret in error bodies (a misbehaving server; grantlint must scrub it).
     pub echo_secret: bool,
+    /// The first token issued to this credential stops working on the API (401), as when a
+    /// newer token revokes it.
+    pub reject_first_token: bool,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -99,6 +102,7 @@ struct State {
     token_429s: Vec<AtomicU32>,
     token_5xx: Vec<AtomicU32>,
     tokens: Mutex<HashMap<String, usize>>,
+    first_token: Mutex<HashMap<usize, String>>,
     seen: Mutex<Vec<Seen>>,
     window: Mutex<HashMap<usize, (u64, u64)>>,
     counter: AtomicU64,
@@ -136,6 +140,7 @@ impl Server {
             config,
             by_id,
             tokens: Mutex::new(HashMap::with_capacity(n)),
+            first_token: Mutex::new(HashMap::new()),
             seen: Mutex::new(Vec::new()),
             window: Mutex::new(HashMap::new()),
             counter: AtomicU64::new(0),
@@ -451,6 +456,9 @@ fn token(state: &State, req: &Request) -> Routed {
     if let Ok(mut t) = state.tokens.lock() {
         t.insert(jwt.clone(), i);
     }
+    if let Ok(mut f) = state.first_token.lock() {
+        f.entry(i).or_insert_with(|| jwt.clone());
+    }
     let body =
         serde_json::json!({"access_token": jwt, "token_type": "Bearer", "expires_at": "2030-01-01T00:00:00+0000"});
     (Some(json(200, body)), Some(i), delay)
@@ -505,6 +513,14 @@ fn list(state: &State, req: &Request) -> Routed {
     let cred = &state.config.credentials[i];
     let b = &cred.behavior;
     let delay = (b.delay_ms > 0).then(|| Duration::from_millis(b.delay_ms));
+    let first = state.first_token.lock().ok().and_then(|f| f.get(&i).cloned());
+    if b.reject_first_token && token.is_some() && token.map(str::to_string) == first {
+        return (
+            Some(json(401, serde_json::json!({"message": "Unauthorized"}))),
+            Some(i),
+            delay,
+        );
+    }
     let resource = req.path.trim_start_matches("/v3/").split('/').next().unwrap_or("");
     let scope = format!("harvest:{resource}:list");
     let claimed = cred.scopes.contains(&scope);

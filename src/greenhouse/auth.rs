@@ -113,7 +113,11 @@ pub async fn read_grants(client: &Client, cred: &LiveCredential, budget: &RateBu
     })
 }
 
-async fn mint_token(client: &Client, cred: &LiveCredential, budget: &RateBudget) -> Result<Secret, LiveError> {
+pub(super) async fn mint_token(
+    client: &Client,
+    cred: &LiveCredential,
+    budget: &RateBudget,
+) -> Result<Secret, LiveError> {
     let url = super::Endpoints::join(&client.endpoints.auth, "token");
     let mut body = String::from("grant_type=client_credentials");
     if let Some(sub) = &cred.sub {

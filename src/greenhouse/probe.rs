@@ -4,7 +4,7 @@
 use reqwest::StatusCode;
 use reqwest::header::AUTHORIZATION;
 
-use super::{Client, LiveError, RateBudget, bearer};
+use super::{Client, LiveCredential, LiveError, RateBudget, bearer};
 use crate::catalog::{self, Effect, ScopeId};
 use crate::grants::{ProbeOutcome, ProbeReport};
 use crate::secret::Secret;
@@ -25,13 +25,17 @@ pub fn list_endpoint(id: ScopeId) -> Option<&'static str> {
 /// most `limit` requests.
 pub async fn probe(
     client: &Client,
-    credential: &str,
+    cred: &LiveCredential,
     token: &Secret,
     scopes: &[(ScopeId, bool)],
     limit: usize,
     budget: &RateBudget,
 ) -> Result<ProbeReport, LiveError> {
     let mut report = ProbeReport::default();
+    // Some clients allow one active token at a time (harvest-v3.md section 2.1): a 401 is met
+    // with one fresh token, once.
+    let mut token = token.clone();
+    let mut refreshed = false;
     for &(id, claimed) in scopes {
         let Some(path) = list_endpoint(id) else { continue };
         if report.results.len() >= limit {
@@ -40,23 +44,31 @@ pub async fn probe(
         }
         let mut url = super::Endpoints::join(&client.endpoints.base, path);
         url.set_query(Some("per_page=1&fields=id"));
-        let what = format!("probe of {path} for `{credential}`");
-        let resp = client
-            .send(&what, budget, |http| {
-                http.get(url.clone()).header(AUTHORIZATION, bearer(token))
-            })
-            .await;
-        let outcome = match resp {
-            Ok(r) if r.status.is_success() => ProbeOutcome::Allowed,
-            Ok(r) if r.status == StatusCode::FORBIDDEN => ProbeOutcome::Refused,
-            Ok(r) if r.status == StatusCode::UNAUTHORIZED => {
-                return Err(LiveError::new(
-                    format!("{what}: Greenhouse rejected the access token it had just issued (401)"),
-                    "the credential may have been revoked during the run; run again",
-                ));
-            }
-            Ok(r) => ProbeOutcome::Inconclusive(r.status.as_u16()),
-            Err(_) => ProbeOutcome::Inconclusive(0),
+        let what = format!("probe of {path} for `{}`", cred.name);
+        let outcome = loop {
+            let current = token.clone();
+            let resp = client
+                .send(&what, budget, |http| {
+                    http.get(url.clone()).header(AUTHORIZATION, bearer(&current))
+                })
+                .await;
+            break match resp {
+                Ok(r) if r.status.is_success() => ProbeOutcome::Allowed,
+                Ok(r) if r.status == StatusCode::FORBIDDEN => ProbeOutcome::Refused,
+                Ok(r) if r.status == StatusCode::UNAUTHORIZED && !refreshed => {
+                    refreshed = true;
+                    token = super::auth::mint_token(client, cred, budget).await?;
+                    continue;
+                }
+                Ok(r) if r.status == StatusCode::UNAUTHORIZED => {
+                    return Err(LiveError::new(
+                        format!("{what}: Greenhouse rejected a freshly issued access token (401)"),
+                        "the credential may have been revoked during the run; run again",
+                    ));
+                }
+                Ok(r) => ProbeOutcome::Inconclusive(r.status.as_u16()),
+                Err(_) => ProbeOutcome::Inconclusive(0),
+            };
         };
         report.results.push((id, claimed, path, outcome));
     }
