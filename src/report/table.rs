@@ -163,7 +163,7 @@ fn render_one(r: &CheckResult, style: Style, out: &mut dyn Write) -> std::io::Re
     if !rows.is_empty() {
         let mut t = new_table(style, &["Status", "Risk", "Permission", "Greenhouse screen", "Why"]);
         for f in &rows {
-            let perm = f.permission.expect("filtered");
+            let Some(perm) = f.permission else { continue };
             t.add_row(vec![
                 status(f),
                 risk_cell(f.risk),
