@@ -61,6 +61,13 @@ def main():
     p, _ = measure("python baseline --dir", [PY, BASELINE, PROFILE, "--dir", fleet], 3)
     c, _ = measure("cat of the same files", f"cat {fleet}/*.yaml", 5)
     rows.append(("(b) fleet vs Python", f"{p / g:.1f}x faster", ">= 20x", verdict(p / g >= 20)))
+    # The baseline must be doing the same comparison: its summary lines equal grantlint's.
+    ours = subprocess.run([GRANTLINT, "check", "-p", "seekout", "--grants-dir", fleet, "--format", "summary"],
+                          capture_output=True, text=True).stdout
+    theirs = subprocess.run([PY, BASELINE, PROFILE, "--dir", fleet], capture_output=True, text=True).stdout
+    same = sorted(ours.splitlines()) == sorted(theirs.splitlines()) and len(ours.splitlines()) == 10_000
+    print(f"  {'same verdicts and counts as the baseline':<44} {'yes' if same else 'NO'}")
+    rows.append(("(b) same result as the baseline", "identical" if same else "DIFFERENT", "identical", verdict(same)))
     rows.append(("(b) fleet vs cat (I/O floor)", f"{g / c:.2f}x cat", "<= 3x", verdict(g / c <= 3)))
     rows.append(("(d) peak memory of (b)", f"{mem / 1024:.1f} MiB", "<= 64 MB", verdict(mem * 1024 <= 64_000_000)))
 
