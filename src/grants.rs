@@ -134,16 +134,6 @@ pub fn resolve_claimed(scopes: Vec<String>) -> (Vec<Entry>, Vec<String>) {
     (entries, unrecognized)
 }
 
-/// A grants file as written.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawGrantsFile {
-    #[serde(default)]
-    credential: Option<Sp<String>>,
-    api: Sp<Api>,
-    granted: Sp<RawPermissions>,
-}
-
 /// What a saved RFC 7662 introspection response or token response says (other fields are
 /// ignored); filled by [`OneParse`].
 #[derive(Debug)]
@@ -211,45 +201,12 @@ macro_rules! scalars_are {
     };
 }
 
-/// The top-level shape of an input, read first to tell the formats apart.
-enum Shape {
-    Map(Vec<String>),
-    Seq,
-    Other,
-}
-
-impl<'de> Deserialize<'de> for Shape {
-    fn deserialize<D: de::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V;
-        impl<'de> de::Visitor<'de> for V {
-            type Value = Shape;
-            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-                f.write_str("a mapping")
-            }
-            fn visit_map<A: de::MapAccess<'de>>(self, mut map: A) -> Result<Shape, A::Error> {
-                let mut keys = Vec::new();
-                while let Some(k) = map.next_key::<String>()? {
-                    map.next_value::<IgnoredAny>()?;
-                    keys.push(k);
-                }
-                Ok(Shape::Map(keys))
-            }
-            fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<Shape, A::Error> {
-                while seq.next_element::<IgnoredAny>()?.is_some() {}
-                Ok(Shape::Seq)
-            }
-            scalars_are!(Shape::Other);
-        }
-        d.deserialize_any(V)
-    }
-}
-
 /// Whether a YAML/JSON text is a profile (it has a top-level `permissions` key) rather than
 /// grants. Anything unparsable is "not a profile" and gets its error from the grants reader.
 pub fn looks_like_profile(src: &Source) -> bool {
     matches!(
-        serde_saphyr::from_str_with_options::<Shape>(&src.text, crate::yaml_options()),
-        Ok(Shape::Map(keys)) if keys.iter().any(|k| k == "permissions")
+        serde_saphyr::from_str_with_options::<OneParse>(&src.text, crate::yaml_options()),
+        Ok(OneParse::Map(m)) if m.unknown.iter().any(|k| k.value == "permissions")
     )
 }
 
@@ -357,10 +314,14 @@ impl<'de> Deserialize<'de> for OneParse {
 }
 
 impl Grants {
-    /// A YAML or JSON grants input, parsed once.
-    fn from_yaml_source(src: Source) -> Result<Grants, Error> {
-        let parsed: OneParse =
-            serde_saphyr::from_str_with_options(&src.text, crate::yaml_options()).map_err(yaml_err(&src))?;
+    /// A grants input (YAML, JSON or TOML), parsed once; what it is follows from its keys.
+    pub fn from_source(src: Source, toml: bool) -> Result<Grants, Error> {
+        let parsed: OneParse = if toml {
+            crate::profile::with_toml_spans(|| toml::from_str(&src.text))
+                .map_err(|e| Error::Input(Box::new(SourceError::from_toml(&src, &e))))?
+        } else {
+            serde_saphyr::from_str_with_options(&src.text, crate::yaml_options()).map_err(yaml_err(&src))?
+        };
         let (credential, api, granted, token, unknown) = match parsed {
             OneParse::List(list) => {
                 let entries = resolve_all(&src, Api::HarvestV3, list.iter(), true)?;
@@ -431,32 +392,6 @@ impl Grants {
             check_json_syntax(&src)?;
         }
         Self::from_source(src, ext == Some("toml"))
-    }
-
-    pub fn from_source(src: Source, toml: bool) -> Result<Grants, Error> {
-        if !toml {
-            return Self::from_yaml_source(src);
-        }
-        // TOML: a grants file only (a token response is JSON).
-        let toml_err = |e: toml::de::Error| Error::Input(Box::new(SourceError::from_toml(&src, &e)));
-        let shape: Shape = crate::profile::with_toml_spans(|| toml::from_str(&src.text)).map_err(toml_err)?;
-        match shape {
-            Shape::Map(keys) if keys.iter().any(|k| k == "granted" || k == "api" || k == "credential") => {}
-            _ => return Err(not_grants(&src)),
-        }
-        let raw: RawGrantsFile = crate::profile::with_toml_spans(|| toml::from_str(&src.text)).map_err(toml_err)?;
-        let api = raw.api.value;
-        let credential = raw.credential.map(|c| c.value);
-        let items: Vec<&Sp<String>> = match &raw.granted.value {
-            RawPermissions::All => {
-                let entries = crate::profile::all_of(api, raw.granted.span);
-                return Ok(Grants::file(src, credential, GrantState::Known { api, entries }));
-            }
-            RawPermissions::List(items) => items.iter().collect(),
-            RawPermissions::Groups(groups) => groups.iter().flat_map(|(_, items)| items.iter()).collect(),
-        };
-        let entries = resolve_all(&src, api, items.into_iter(), true)?;
-        Ok(Grants::file(src, credential, GrantState::Known { api, entries }))
     }
 
     fn file(src: Source, credential: Option<String>, state: GrantState) -> Grants {
