@@ -302,6 +302,11 @@ impl<'a> Prepared<'a> {
         }
     }
 
+    /// The ids of the profiles, in order.
+    pub fn profile_ids(&self) -> Vec<String> {
+        self.profiles.iter().map(|p| p.id.clone()).collect()
+    }
+
     fn harvest(&self) -> impl Iterator<Item = &'a Profile> + '_ {
         self.profiles
             .iter()
@@ -470,7 +475,7 @@ impl<'a> Prepared<'a> {
 
         let mut result = CheckResult {
             credential: credential.to_string(),
-            profiles: profiles.iter().map(|p| p.id.clone()).collect(),
+            profiles: self.profile_ids(),
             grants_source: grants.source,
             grants_origin: grants.origin.clone(),
             read_at: grants.read_at.clone(),

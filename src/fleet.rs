@@ -32,23 +32,24 @@ pub fn grants_files(dir: &Path) -> Result<Vec<PathBuf>, Error> {
     Ok(files)
 }
 
-fn check_one(path: &Path, prepared: &check::Prepared, profiles: &[&Profile], policy: &Policy) -> CheckResult {
-    let stem = || {
-        path.file_stem()
-            .map(|s| s.to_string_lossy().into_owned())
-            .unwrap_or_default()
-    };
+/// Read one grants file and check it. The credential is `name`, else the name the file gives,
+/// else the file's stem. A file that cannot be read is that credential's error (exit 2),
+/// rendered as the error path renders it.
+pub fn check_file(path: &Path, name: Option<&str>, prepared: &check::Prepared, policy: &Policy) -> CheckResult {
+    let stem = || crate::profile::id_of_path(path);
     match Grants::from_file(path) {
         Ok(g) => {
-            let name = g.credential.clone().unwrap_or_else(stem);
+            let name = name
+                .map(str::to_string)
+                .or_else(|| g.credential.clone())
+                .unwrap_or_else(stem);
             prepared.check(&name, &g, policy)
         }
         Err(e) => {
-            let names: Vec<String> = profiles.iter().map(|p| p.id.clone()).collect();
             let message = crate::cmd::render_diagnostic(&e, crate::report::Style { color: false });
             CheckResult::failed(
-                &stem(),
-                &names,
+                &name.map(str::to_string).unwrap_or_else(stem),
+                &prepared.profile_ids(),
                 GrantsSource::File,
                 path.display().to_string(),
                 message.trim_end().into(),
@@ -75,7 +76,7 @@ pub fn check_dir(dir: &Path, profiles: &[&Profile], policy: &Policy) -> Result<V
             .map(|part| {
                 scope.spawn(move || {
                     part.iter()
-                        .map(|f| check_one(f, prepared, profiles, policy))
+                        .map(|f| check_file(f, None, prepared, policy))
                         .collect::<Vec<_>>()
                 })
             })

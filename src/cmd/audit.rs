@@ -12,7 +12,7 @@ use crate::check::{self, CheckResult, Policy};
 use crate::cli::AuditArgs;
 use crate::config::{Config, CredentialInput, CredentialSpec, SecretFrom, ValueFrom};
 use crate::diag::Error;
-use crate::grants::{Grants, GrantsSource};
+use crate::grants::GrantsSource;
 use crate::greenhouse::{Client, LiveCredential};
 use crate::profile::Profile;
 use crate::report::Style;
@@ -130,31 +130,19 @@ async fn audit_one(spec: CredentialSpec, client: Option<&Client>, policy: Policy
             let origin = path.display().to_string();
             let joined = tokio::task::spawn_blocking(move || {
                 let refs: Vec<&Profile> = spec.profiles.iter().map(|p| p.as_ref()).collect();
-                Grants::from_file(&path).map(|g| check::check(&spec.name, &refs, &g, &policy))
+                crate::fleet::check_file(&path, Some(&spec.name), &check::Prepared::new(&refs), &policy)
             })
             .await;
-            match joined {
-                Ok(Ok(result)) => result,
-                Ok(Err(e)) => {
-                    let message = crate::cmd::render_diagnostic(&e, Style { color: false });
-                    CheckResult::failed(
-                        &name,
-                        &profile_names,
-                        GrantsSource::File,
-                        origin,
-                        message.trim_end().to_string(),
-                        2,
-                    )
-                }
-                Err(e) => CheckResult::failed(
+            joined.unwrap_or_else(|e| {
+                CheckResult::failed(
                     &name,
                     &profile_names,
                     GrantsSource::File,
                     origin,
                     format!("internal error: {e}"),
                     2,
-                ),
-            }
+                )
+            })
         }
         CredentialInput::Live { client_id, secret, sub } => {
             let origin = client

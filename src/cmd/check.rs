@@ -181,8 +181,7 @@ pub fn read_token(path: &Path) -> Result<String, Error> {
 }
 
 fn default_name(origin: &str) -> String {
-    Path::new(origin)
-        .file_stem()
-        .map(|s| s.to_string_lossy().into_owned())
+    Some(crate::profile::id_of_path(Path::new(origin)))
+        .filter(|s| !s.is_empty())
         .unwrap_or_else(|| origin.to_string())
 }
