@@ -60,7 +60,7 @@ pub fn run(args: AuditArgs, style: Style, out: &mut dyn Write) -> Result<u8, Err
         ProgressBar::hidden()
     };
 
-    let runtime = crate::live::runtime().map_err(|e| Error::Usage(format!("cannot start the async runtime: {e}")))?;
+    let runtime = live_args::runtime()?;
     let results: Vec<CheckResult> = runtime.block_on(async {
         let semaphore = Arc::new(tokio::sync::Semaphore::new(concurrency));
         let client = client.map(Arc::new);

@@ -103,7 +103,7 @@ fn check_live(args: &CheckArgs, profiles: &[&Profile], policy: &Policy) -> Resul
     let cred = live_credential(args.client_secret_file.as_deref(), args.credential.clone())?;
     let client = live_args::client(&args.connection, None, None)?;
     let probe = args.connection.probe.then_some(args.connection.probe_limit);
-    let runtime = crate::live::runtime().map_err(|e| Error::Usage(format!("cannot start the async runtime: {e}")))?;
+    let runtime = live_args::runtime()?;
     runtime
         .block_on(crate::live::check_live(&client, &cred, profiles, policy, probe))
         .map_err(live_args::live_error)

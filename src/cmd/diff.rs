@@ -63,8 +63,7 @@ pub fn run(args: DiffArgs, style: Style, out: &mut dyn Write) -> Result<u8, Erro
         (None, true) => {
             let cred = live_credential(args.client_secret_file.as_deref(), None)?;
             let client = live_args::client(&args.connection, None, None)?;
-            let runtime =
-                crate::live::runtime().map_err(|e| Error::Usage(format!("cannot start the async runtime: {e}")))?;
+            let runtime = live_args::runtime()?;
             let live = runtime
                 .block_on(crate::greenhouse::read_grants(&client, &cred, &RateBudget::default()))
                 .map_err(live_args::live_error)?;

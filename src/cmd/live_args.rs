@@ -31,3 +31,8 @@ pub fn live_error(e: LiveError) -> Error {
         help: e.help,
     }
 }
+
+/// The async runtime of a live command.
+pub fn runtime() -> Result<tokio::runtime::Runtime, Error> {
+    crate::live::runtime().map_err(|e| Error::Usage(format!("cannot start the async runtime: {e}")))
+}
