@@ -4,8 +4,8 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use crate::check::ExcessThreshold;
-use crate::report::ColorChoice;
+use crate::input::policy::ExcessThreshold;
+use crate::report::{ColorChoice, Format};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -101,28 +101,26 @@ pub struct LiveArgs {
     #[arg(long)]
     pub probe: bool,
     /// At most this many probe requests per credential.
-    #[arg(long, value_name = "N", default_value_t = crate::live::DEFAULT_PROBE_LIMIT)]
+    #[arg(long, value_name = "N", default_value_t = crate::runner::DEFAULT_PROBE_LIMIT)]
     pub probe_limit: usize,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum CheckFormat {
-    Table,
-    Json,
-    Checklist,
-    Sarif,
-    Junit,
-    Github,
-    Markdown,
-    /// One line per credential.
-    Summary,
 }
 
 /// `FORMAT=PATH`: write a report in FORMAT to PATH (atomically), besides stdout's.
 #[derive(Debug, Clone)]
 pub struct OutputSpec {
-    pub format: CheckFormat,
+    pub format: Format,
     pub path: PathBuf,
+}
+
+impl OutputSpec {
+    /// The output settings of a run, for the report layer.
+    pub fn outputs(args: &OutputArgs) -> crate::report::emit::Outputs {
+        crate::report::emit::Outputs {
+            format: args.format,
+            files: args.outputs.iter().map(|o| (o.format, o.path.clone())).collect(),
+            exit_zero: args.exit_zero,
+        }
+    }
 }
 
 impl std::str::FromStr for OutputSpec {
@@ -131,7 +129,7 @@ impl std::str::FromStr for OutputSpec {
         let (format, path) = s
             .split_once('=')
             .ok_or("expected FORMAT=PATH, e.g. sarif=grantlint.sarif")?;
-        let format = CheckFormat::from_str(format, true).map_err(|_| {
+        let format = Format::from_str(format, true).map_err(|_| {
             format!("unknown format {format:?} (table, json, checklist, sarif, junit, github, markdown, summary)")
         })?;
         if path.is_empty() {
@@ -148,8 +146,8 @@ impl std::str::FromStr for OutputSpec {
 #[derive(Debug, Args, Clone)]
 pub struct OutputArgs {
     /// Output format on stdout.
-    #[arg(long, value_enum, default_value_t = CheckFormat::Table)]
-    pub format: CheckFormat,
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
     /// Also write a report to a file, as FORMAT=PATH (repeatable: one run, several reports).
     #[arg(long = "output", value_name = "FORMAT=PATH")]
     pub outputs: Vec<OutputSpec>,

@@ -2,12 +2,13 @@
 
 use std::collections::BTreeSet;
 
-use grantlint::catalog;
-use grantlint::check::{self, Policy};
-use grantlint::diag::Source;
+use grantlint::catalog::{self, Api, Perm};
+use grantlint::check;
 use grantlint::finding::Kind;
-use grantlint::grants::Grants;
-use grantlint::profile::{Api, Origin, Perm, Profile};
+use grantlint::input::grants::{Grants, TextFormat};
+use grantlint::input::policy::Policy;
+use grantlint::input::profile::{Origin, Profile};
+use grantlint::input::source::Source;
 use proptest::prelude::*;
 
 fn api(v1: bool) -> Api {
@@ -65,7 +66,12 @@ fn profile(id: &str, v1: bool, required: &[(usize, u8)], optional: &[(usize, u8)
 fn grants(v1: bool, picks: &[(usize, u8)]) -> Grants {
     let (granted, _) = list(v1, picks, &BTreeSet::new());
     let text = format!("api: {}\ngranted: {granted}\n", api(v1).as_str());
-    Grants::from_source(Source::new("g.yaml", text.as_str()), false).expect("generated grants load")
+    Grants::from_source(
+        Source::new("g.yaml", text.as_str()),
+        TextFormat::Yaml,
+        jiff::Timestamp::UNIX_EPOCH,
+    )
+    .expect("generated grants load")
 }
 
 fn space(profiles: &[&Profile], g: &Grants) -> Api {
@@ -77,8 +83,8 @@ fn space(profiles: &[&Profile], g: &Grants) -> Api {
     }
 }
 
-fn set(entries: &[grantlint::profile::Entry], space: Api) -> BTreeSet<Perm> {
-    check::permission_set(entries, space).0.into_keys().collect()
+fn set(entries: &[grantlint::input::Entry], space: Api) -> BTreeSet<Perm> {
+    check::translate_set(entries, space).0.into_keys().collect()
 }
 
 fn picks() -> impl Strategy<Value = Vec<(usize, u8)>> {

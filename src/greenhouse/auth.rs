@@ -1,23 +1,19 @@
 //! Token and introspection: what a live credential grants.
 
+use std::fmt;
+
 use reqwest::StatusCode;
-use reqwest::header::{AUTHORIZATION, CONTENT_TYPE};
+use reqwest::header::CONTENT_TYPE;
 
-use super::{Client, LiveError, RateBudget, basic_auth, form_encode};
-use crate::grants::{GrantState, Grants, GrantsSource, jwt_claims, scope_claim};
+use super::client::{Client, Response, form};
+use super::endpoint::Endpoints;
+use super::rate::RateBudget;
+use crate::catalog;
+use crate::error::LiveError;
+use crate::input::grants::{GrantState, Grants, GrantsSource};
+use crate::input::secrets::LiveCredential;
+use crate::input::token::{Claims, jwt_claims, scope_claim};
 use crate::secret::Secret;
-
-/// A credential to read live.
-#[derive(Debug, Clone)]
-pub struct LiveCredential {
-    /// The name in reports.
-    pub name: String,
-    /// Not a secret: Dev Center shows it.
-    pub client_id: String,
-    pub secret: Secret,
-    /// Acting Greenhouse user id.
-    pub sub: Option<String>,
-}
 
 /// Which answer the grants were read from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -27,7 +23,6 @@ pub enum TokenSource {
 }
 
 /// What a live read found.
-#[derive(Debug)]
 pub struct LiveGrants {
     pub grants: Grants,
     pub source: TokenSource,
@@ -35,104 +30,152 @@ pub struct LiveGrants {
     pub token: Secret,
 }
 
+/// Why introspection gave no scopes, so the token's own claims were read instead.
+enum NoIntrospection {
+    /// Introspection answered, but with no scope field.
+    NoScopeField,
+    NotJson,
+    Status(StatusCode),
+    /// The request itself failed (already scrubbed of secrets).
+    Failed(String),
+}
+
+impl fmt::Display for NoIntrospection {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            NoIntrospection::NoScopeField => f.write_str("the introspection response has no scope field"),
+            NoIntrospection::NotJson => f.write_str("the introspection response is not a JSON object"),
+            NoIntrospection::Status(s) => write!(f, "introspection answered {s}"),
+            NoIntrospection::Failed(message) => f.write_str(message),
+        }
+    }
+}
+
 /// Mint a client-credentials token, then read its scopes by introspection, falling back to
 /// the JWT's own claims. The result says which source was used and when.
 pub async fn read_grants(client: &Client, cred: &LiveCredential, budget: &RateBudget) -> Result<LiveGrants, LiveError> {
     let token = mint_token(client, cred, budget).await?;
-    let introspect_url = super::Endpoints::join(&client.endpoints.auth, "introspect");
+    match introspect(client, cred, &token, budget).await? {
+        Ok(claims) => {
+            let url = Endpoints::join(&client.endpoints.auth, "introspect");
+            let origin = format!("live: introspection at {url}");
+            let mut grants = Grants::from_claims(
+                &claims,
+                GrantsSource::Live,
+                origin,
+                "the introspection response",
+                client.clock.now(),
+            );
+            grants.credential = Some(cred.name.clone());
+            Ok(LiveGrants {
+                grants,
+                source: TokenSource::Introspection,
+                token,
+            })
+        }
+        Err(why) => Ok(from_token_claims(client, cred, token, &why)),
+    }
+}
+
+/// Introspect the token: its claims when they include scopes, else why not. An inactive
+/// token is an error: Greenhouse just issued it.
+async fn introspect(
+    client: &Client,
+    cred: &LiveCredential,
+    token: &Secret,
+    budget: &RateBudget,
+) -> Result<Result<Claims, NoIntrospection>, LiveError> {
+    let url = Endpoints::join(&client.endpoints.auth, "introspect");
     let what = format!("introspection for `{}`", cred.name);
-    let body = format!("token={}&token_type_hint=access_token", form_encode(token.expose()));
+    let body = form(&[("token", token.expose()), ("token_type_hint", "access_token")]);
     let answer = client
         .send(&what, budget, |http| {
-            http.post(introspect_url.clone())
-                .header(AUTHORIZATION, basic_auth(&cred.client_id, &cred.secret))
+            http.post(url.clone())
+                .basic_auth(&cred.client_id, Some(cred.secret.expose()))
                 .header(CONTENT_TYPE, "application/x-www-form-urlencoded")
                 .body(body.clone())
         })
         .await;
-    let scrub = |s: &str| token.scrub(&cred.secret.scrub(s));
-    let fallback_reason = match answer {
-        Ok(resp) if resp.status.is_success() => {
-            match serde_json::from_str::<serde_json::Map<String, serde_json::Value>>(&resp.body) {
-                Ok(claims) => {
-                    if claims.get("active").and_then(|v| v.as_bool()) == Some(false) {
-                        return Err(LiveError::new(
-                            format!(
-                                "{what}: Greenhouse says the token it just issued for `{}` is not active",
-                                cred.name
-                            ),
-                            "the credential may have been revoked or its scopes removed in Dev Center",
-                        ));
-                    }
-                    if scope_claim(&claims).is_some() {
-                        let origin = format!("live: introspection at {introspect_url}");
-                        let mut grants =
-                            Grants::from_claims(&claims, GrantsSource::Live, origin, "the introspection response");
-                        grants.credential = Some(cred.name.clone());
-                        return Ok(LiveGrants {
-                            grants,
-                            source: TokenSource::Introspection,
-                            token,
-                        });
-                    }
-                    "the introspection response has no scope field".to_string()
-                }
-                Err(_) => "the introspection response is not a JSON object".to_string(),
-            }
+    let resp = match answer {
+        Ok(resp) if resp.status.is_success() => resp,
+        Ok(resp) => return Ok(Err(NoIntrospection::Status(resp.status))),
+        Err(e) => {
+            return Ok(Err(NoIntrospection::Failed(
+                token.scrub(&cred.secret.scrub(&e.message)),
+            )));
         }
-        Ok(resp) => format!("introspection answered {}", resp.status),
-        Err(e) => scrub(&e.message),
     };
-    // Fall back to the JWT's own claims.
-    let token_url = super::Endpoints::join(&client.endpoints.auth, "token");
+    let Ok(claims) = serde_json::from_str::<Claims>(&resp.body) else {
+        return Ok(Err(NoIntrospection::NotJson));
+    };
+    if claims.get("active").and_then(|v| v.as_bool()) == Some(false) {
+        return Err(LiveError::new(
+            format!(
+                "{what}: Greenhouse says the token it just issued for `{}` is not active",
+                cred.name
+            ),
+            "the credential may have been revoked or its scopes removed in Dev Center",
+        ));
+    }
+    if scope_claim(&claims).is_none() {
+        return Ok(Err(NoIntrospection::NoScopeField));
+    }
+    Ok(Ok(claims))
+}
+
+/// The grants the JWT itself claims, with a caveat saying why introspection was not used.
+fn from_token_claims(client: &Client, cred: &LiveCredential, token: Secret, why: &NoIntrospection) -> LiveGrants {
+    let token_url = Endpoints::join(&client.endpoints.auth, "token");
     let origin = format!("live: token claims from {token_url}");
+    let read_at = client.clock.now();
     let mut grants = match jwt_claims(token.expose()) {
-        Ok(claims) => Grants::from_claims(&claims, GrantsSource::Live, origin, "the access token"),
-        Err(why) => Grants {
-            credential: None,
-            source: GrantsSource::Live,
-            origin,
-            read_at: crate::time::now_rfc3339(),
-            state: GrantState::Unknown {
-                reason: format!("the access token is not a readable JWT ({why})"),
-            },
-            caveats: Vec::new(),
-            unrecognized: Vec::new(),
-            src: None,
-        },
+        Ok(claims) => Grants::from_claims(&claims, GrantsSource::Live, origin, "the access token", read_at),
+        Err(problem) => {
+            let mut g = Grants::from_claims(&Claims::new(), GrantsSource::Live, origin, "the access token", read_at);
+            g.state = GrantState::Unknown {
+                reason: format!("the access token is not a readable JWT ({problem})"),
+            };
+            g
+        }
     };
     grants.credential = Some(cred.name.clone());
     grants.caveats.insert(
         0,
-        format!("introspection unavailable ({fallback_reason}); scopes read from the token's own claims, signature not verified"),
+        format!("introspection unavailable ({why}); scopes read from the token's own claims, signature not verified"),
     );
-    Ok(LiveGrants {
+    LiveGrants {
         grants,
         source: TokenSource::TokenClaims,
         token,
-    })
+    }
 }
 
+/// A client-credentials token for `cred`.
 pub(super) async fn mint_token(
     client: &Client,
     cred: &LiveCredential,
     budget: &RateBudget,
 ) -> Result<Secret, LiveError> {
-    let url = super::Endpoints::join(&client.endpoints.auth, "token");
-    let mut body = String::from("grant_type=client_credentials");
+    let url = Endpoints::join(&client.endpoints.auth, "token");
+    let mut pairs = vec![("grant_type", "client_credentials")];
     if let Some(sub) = &cred.sub {
-        body.push_str("&sub=");
-        body.push_str(&form_encode(sub));
+        pairs.push(("sub", sub.as_str()));
     }
+    let body = form(&pairs);
     let what = format!("token request for `{}`", cred.name);
     let resp = client
         .send(&what, budget, |http| {
             http.post(url.clone())
-                .header(AUTHORIZATION, basic_auth(&cred.client_id, &cred.secret))
+                .basic_auth(&cred.client_id, Some(cred.secret.expose()))
                 .header(CONTENT_TYPE, "application/x-www-form-urlencoded")
                 .body(body.clone())
         })
         .await?;
+    token_from(&resp, cred, &what)
+}
+
+/// The access token of a token response, or what went wrong, in words.
+fn token_from(resp: &Response, cred: &LiveCredential, what: &str) -> Result<Secret, LiveError> {
     let said = cred.secret.scrub(&greenhouse_said(&resp.body));
     let who = format!("credential `{}` (client id `{}`)", cred.name, cred.client_id);
     match resp.status {
@@ -186,11 +229,7 @@ fn greenhouse_said(body: &str) -> String {
     let Ok(v) = serde_json::from_str::<serde_json::Value>(body) else {
         return String::new();
     };
-    let field = |k: &str| {
-        v.get(k)
-            .and_then(|x| x.as_str())
-            .map(|s| crate::catalog::shorten(s.trim()))
-    };
+    let field = |k: &str| v.get(k).and_then(|x| x.as_str()).map(|s| catalog::shorten(s.trim()));
     let parts: Vec<String> = [field("error"), field("error_description"), field("message")]
         .into_iter()
         .flatten()

@@ -2,11 +2,14 @@
 //! Never a write, and the data that comes back is discarded unread.
 
 use reqwest::StatusCode;
-use reqwest::header::AUTHORIZATION;
 
-use super::{Client, LiveCredential, LiveError, RateBudget, bearer};
+use super::client::Client;
+use super::endpoint::Endpoints;
+use super::rate::RateBudget;
 use crate::catalog::{self, Effect, ScopeId};
-use crate::grants::{ProbeOutcome, ProbeReport};
+use crate::error::LiveError;
+use crate::input::probe::{ProbeOutcome, ProbeReport, Probed};
+use crate::input::secrets::LiveCredential;
 use crate::secret::Secret;
 
 /// The list endpoint of a read scope: a GET without a path parameter.
@@ -42,14 +45,14 @@ pub async fn probe(
             report.skipped += 1;
             continue;
         }
-        let mut url = super::Endpoints::join(&client.endpoints.base, path);
+        let mut url = Endpoints::join(&client.endpoints.base, path);
         url.set_query(Some("per_page=1&fields=id"));
         let what = format!("probe of {path} for `{}`", cred.name);
         let outcome = loop {
             let current = token.clone();
             let resp = client
                 .send(&what, budget, |http| {
-                    http.get(url.clone()).header(AUTHORIZATION, bearer(&current))
+                    http.get(url.clone()).bearer_auth(current.expose())
                 })
                 .await;
             break match resp {
@@ -70,7 +73,12 @@ pub async fn probe(
                 Err(_) => ProbeOutcome::Inconclusive(0),
             };
         };
-        report.results.push((id, claimed, path, outcome));
+        report.results.push(Probed {
+            scope: id,
+            claimed,
+            path,
+            outcome,
+        });
     }
     Ok(report)
 }

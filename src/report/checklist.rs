@@ -4,14 +4,15 @@
 use std::collections::BTreeMap;
 use std::io::Write;
 
-use super::Style;
+use super::{Style, finding_message};
+use crate::catalog::Api;
 use crate::check::CheckResult;
 use crate::finding::Kind;
-use crate::profile::Api;
 
-pub fn render(results: &[CheckResult], style: Style, out: &mut dyn Write) -> std::io::Result<()> {
-    for (i, r) in results.iter().enumerate() {
-        if i > 0 {
+/// One credential's checklist, with a blank line before it unless it is the first.
+pub fn render_one(r: &CheckResult, first: bool, style: Style, out: &mut dyn Write) -> std::io::Result<()> {
+    {
+        if !first {
             writeln!(out)?;
         }
         let screen = match r.space {
@@ -61,7 +62,7 @@ pub fn render(results: &[CheckResult], style: Style, out: &mut dyn Write) -> std
                 Kind::WrongCredentialType | Kind::GrantsUnknown | Kind::UnmappedRequirement | Kind::UnknownGrant
             )
         }) {
-            writeln!(out, "! {}", f.message)?;
+            writeln!(out, "! {}", finding_message(r, f))?;
         }
         writeln!(
             out,

@@ -1,6 +1,7 @@
 //! GitHub workflow commands: one annotation per finding (`::error`, `::warning`,
 //! `::notice`), on the file and line the finding is about. Waived findings are notices.
 
+use super::finding_message;
 use crate::check::CheckResult;
 use crate::finding::Level;
 
@@ -13,8 +14,9 @@ fn property(s: &str) -> String {
     data(s).replace(':', "%3A").replace(',', "%2C")
 }
 
-pub fn render(results: &[CheckResult], out: &mut dyn std::io::Write) -> std::io::Result<()> {
-    for r in results {
+/// The annotations of one credential's findings.
+pub fn render_one(r: &CheckResult, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+    {
         for f in &r.findings {
             let command = if f.waived {
                 "notice"
@@ -43,7 +45,7 @@ pub fn render(results: &[CheckResult], out: &mut dyn std::io::Write) -> std::io:
                 out,
                 "::{command} {}::{}",
                 props.join(","),
-                data(&format!("{}{waived}", f.message))
+                data(&format!("{}{waived}", finding_message(r, f)))
             )?;
         }
     }

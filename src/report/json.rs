@@ -1,11 +1,14 @@
 //! `--format json`: the versioned `grantlint.check.v1` object of DESIGN.md section 4.
 
+use std::borrow::Cow;
+
 use serde::Serialize;
 
+use super::finding_message;
 use crate::catalog::Risk;
 use crate::check::{CheckResult, Summary, Verdict};
 use crate::finding::{Finding, Level};
-use crate::profile::Api;
+use crate::input::clock::rfc3339;
 
 pub const CHECK_SCHEMA: &str = "grantlint.check.v1";
 
@@ -15,18 +18,40 @@ struct Report<'a> {
     results: Vec<JsonResult<'a>>,
 }
 
+/// One result as the `grantlint.check.v1` object has it.
 #[derive(Serialize)]
-struct JsonResult<'a> {
+pub struct JsonResult<'a> {
     credential: &'a str,
     profiles: &'a [String],
     grants_source: &'static str,
     grants_origin: &'a str,
-    read_at: &'a str,
+    read_at: String,
     space: &'static str,
     verdict: Verdict,
     caveats: &'a [String],
     findings: Vec<JsonFinding<'a>>,
     summary: &'a Summary,
+}
+
+impl<'a> JsonResult<'a> {
+    pub fn of(r: &'a CheckResult) -> Self {
+        JsonResult {
+            credential: &r.credential,
+            profiles: &r.profiles,
+            grants_source: r.grants_source.as_str(),
+            grants_origin: &r.grants_origin,
+            read_at: rfc3339(r.read_at),
+            space: r.space.as_str(),
+            verdict: r.verdict,
+            caveats: &r.caveats,
+            findings: r
+                .findings
+                .iter()
+                .map(|f| JsonFinding::of(f).with_message(finding_message(r, f)))
+                .collect(),
+            summary: &r.summary,
+        }
+    }
 }
 
 #[derive(Serialize)]
@@ -40,7 +65,7 @@ pub struct JsonFinding<'a> {
     approximate: bool,
     fails: bool,
     waived: bool,
-    message: &'a str,
+    message: Cow<'a, str>,
 }
 
 impl<'a> JsonFinding<'a> {
@@ -55,33 +80,20 @@ impl<'a> JsonFinding<'a> {
             approximate: f.approximate,
             fails: f.fails,
             waived: f.waived,
-            message: &f.message,
+            message: Cow::Borrowed(&f.message),
         }
     }
-}
 
-fn space(api: Api) -> &'static str {
-    api.as_str()
+    fn with_message(mut self, message: Cow<'a, str>) -> Self {
+        self.message = message;
+        self
+    }
 }
 
 pub fn render(results: &[CheckResult], out: &mut dyn std::io::Write) -> std::io::Result<()> {
     let report = Report {
         schema: CHECK_SCHEMA,
-        results: results
-            .iter()
-            .map(|r| JsonResult {
-                credential: &r.credential,
-                profiles: &r.profiles,
-                grants_source: r.grants_source.as_str(),
-                grants_origin: &r.grants_origin,
-                read_at: &r.read_at,
-                space: space(r.space),
-                verdict: r.verdict,
-                caveats: &r.caveats,
-                findings: r.findings.iter().map(JsonFinding::of).collect(),
-                summary: &r.summary,
-            })
-            .collect(),
+        results: results.iter().map(JsonResult::of).collect(),
     };
     serde_json::to_writer_pretty(&mut *out, &report)?;
     writeln!(out)

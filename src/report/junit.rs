@@ -5,6 +5,7 @@
 
 use quick_junit::{NonSuccessKind, Report, TestCase, TestCaseStatus, TestSuite};
 
+use super::finding_message;
 use crate::check::{CheckResult, Verdict};
 use crate::finding::Finding;
 
@@ -33,7 +34,7 @@ pub fn render(results: &[CheckResult], out: &mut dyn std::io::Write) -> std::io:
                 s.set_description(
                     r.findings
                         .iter()
-                        .map(|f| f.message.as_str())
+                        .map(|f| finding_message(r, f))
                         .collect::<Vec<_>>()
                         .join("\n"),
                 );
@@ -46,7 +47,7 @@ pub fn render(results: &[CheckResult], out: &mut dyn std::io::Write) -> std::io:
                 s.set_description(
                     failing
                         .iter()
-                        .map(|f| format!("{}: {}", f.kind.id(), f.message))
+                        .map(|f| format!("{}: {}", f.kind.id(), finding_message(r, f)))
                         .collect::<Vec<_>>()
                         .join("\n"),
                 );

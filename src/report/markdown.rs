@@ -1,8 +1,11 @@
 //! Markdown for a PR comment or `$GITHUB_STEP_SUMMARY`: one section per credential with its
 //! verdict, its findings ranked as in the table, and how many were waived.
 
+use super::finding_message;
+use super::words::screen_label;
 use crate::check::{CheckResult, Verdict};
 use crate::finding::Kind;
+use crate::input::clock::rfc3339;
 
 fn cell(s: &str) -> String {
     s.replace('|', "\\|").replace('\n', "<br>")
@@ -36,7 +39,7 @@ pub fn render(results: &[CheckResult], out: &mut dyn std::io::Write) -> std::io:
                 .join(", "),
             cell(&r.grants_origin),
             r.grants_source.as_str(),
-            r.read_at,
+            rfc3339(r.read_at),
             r.space.as_str()
         )?;
         let s = &r.summary;
@@ -56,10 +59,7 @@ pub fn render(results: &[CheckResult], out: &mut dyn std::io::Write) -> std::io:
         writeln!(out, "|---|---|---|---|---|---|")?;
         for f in &r.findings {
             let perm = f.permission.map(|p| format!("`{}`", p.id())).unwrap_or_default();
-            let screen = f
-                .permission
-                .map(|p| cell(&super::table::screen_label(p)))
-                .unwrap_or_default();
+            let screen = f.permission.map(|p| cell(&screen_label(p))).unwrap_or_default();
             let fails = if f.waived {
                 "waived".to_string()
             } else if f.fails {
@@ -77,7 +77,7 @@ pub fn render(results: &[CheckResult], out: &mut dyn std::io::Write) -> std::io:
             if f.permission.is_none()
                 || matches!(f.kind, Kind::ProbeDisagrees | Kind::ExpiredWaiver | Kind::UnusedWaiver)
             {
-                note.push(f.message.clone());
+                note.push(finding_message(r, f).into_owned());
             }
             writeln!(
                 out,

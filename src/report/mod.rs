@@ -1,24 +1,42 @@
-//! Output formats. Each renders findings (or catalog and profile data) to a writer and
-//! knows nothing of how they were made.
+//! Output formats. Each renders findings (or catalog, profile, diff and lint data) to a
+//! writer and knows nothing of how they were made; [`emit`] writes one run's results to
+//! stdout and every `--output` file.
 
+pub mod catalog;
 pub mod checklist;
+pub mod diagnostic;
+pub mod diff;
+pub mod emit;
+pub mod explain;
 pub mod github;
 pub mod json;
 pub mod junit;
+pub mod lint;
 pub mod markdown;
+pub mod profiles;
 pub mod sarif;
 pub mod table;
+pub mod words;
 
+use std::borrow::Cow;
 use std::io::IsTerminal;
 
-/// Whether to colour output.
+use crate::check::{CheckResult, Failure};
+use crate::finding::{Finding, Kind};
+
+/// How to style output: colour, and the width tables and prose fit in.
 #[derive(Debug, Clone, Copy)]
 pub struct Style {
     pub color: bool,
+    /// Width of the terminal (`COLUMNS`), else 120.
+    pub width: u16,
+    /// Width for diagnostics: `COLUMNS`, else 100 on a terminal, else unwrapped.
+    pub diagnostic_width: usize,
 }
 
 impl Style {
     /// Colour only on a terminal, and never when `NO_COLOR` is set (https://no-color.org).
+    /// Diagnostics on stdout wrap as they would on stderr.
     pub fn detect(choice: ColorChoice) -> Style {
         Self::for_stream(choice, std::io::stdout().is_terminal())
     }
@@ -35,7 +53,20 @@ impl Style {
             ColorChoice::Never => false,
             ColorChoice::Auto => !no_color && terminal,
         };
-        Style { color }
+        Style {
+            color,
+            width: columns().and_then(|w| u16::try_from(w).ok()).unwrap_or(120),
+            diagnostic_width: diagnostic::width(terminal),
+        }
+    }
+
+    /// No colour, the default width: for files.
+    pub fn plain() -> Style {
+        Style {
+            color: false,
+            width: 120,
+            diagnostic_width: diagnostic::UNWRAPPED,
+        }
     }
 
     pub fn paint(&self, code: &str, text: &str) -> String {
@@ -70,25 +101,37 @@ pub enum ColorChoice {
     Never,
 }
 
-/// Width for diagnostics: `COLUMNS`, else unwrapped when not on a terminal (so a message
-/// stays on one line for grep and CI logs), else 100.
-pub fn diagnostic_width() -> usize {
-    match std::env::var("COLUMNS")
+/// The report formats of `check` and `audit`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    Table,
+    Json,
+    Checklist,
+    Sarif,
+    Junit,
+    Github,
+    Markdown,
+    /// One line per credential.
+    Summary,
+}
+
+/// `COLUMNS`, when it is a usable width.
+pub fn columns() -> Option<usize> {
+    std::env::var("COLUMNS")
         .ok()
         .and_then(|c| c.parse::<usize>().ok())
         .filter(|&w| w >= 40)
-    {
-        Some(w) => w,
-        None if std::io::stderr().is_terminal() => 100,
-        None => 1_000,
-    }
 }
 
-/// Width for tables: the terminal's `COLUMNS` when set, else 120.
-pub fn width() -> u16 {
-    std::env::var("COLUMNS")
-        .ok()
-        .and_then(|c| c.parse().ok())
-        .filter(|&w| w >= 40)
-        .unwrap_or(120)
+/// The message of a finding as reports show it: a credential that could not be checked
+/// because its file is invalid shows that file's diagnostic.
+pub fn finding_message<'a>(r: &'a CheckResult, f: &'a Finding) -> Cow<'a, str> {
+    match (&r.failure, f.kind) {
+        (Some(Failure::Input(e)), Kind::CredentialError) => Cow::Owned(
+            diagnostic::render(e.as_ref(), false, diagnostic::UNWRAPPED)
+                .trim_end()
+                .to_string(),
+        ),
+        _ => Cow::Borrowed(&f.message),
+    }
 }

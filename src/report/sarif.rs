@@ -7,8 +7,10 @@ use std::collections::BTreeMap;
 
 use serde_sarif::sarif;
 
+use super::finding_message;
 use crate::check::{CheckResult, Verdict};
-use crate::finding::{Finding, Kind, Level, Location};
+use crate::finding::{Finding, Kind, Level};
+use crate::input::source::Location;
 
 pub const SARIF_SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
 
@@ -111,7 +113,7 @@ pub fn build(results: &[CheckResult], exit_code: u8) -> sarif::Sarif {
                 sarif_level(f.level.min(Level::Warning))
             };
             let rule_index = Kind::ALL.iter().position(|k| *k == f.kind).unwrap_or(0) as i64;
-            let message = format!("{} [credential {}]", f.message, r.credential);
+            let message = format!("{} [credential {}]", finding_message(r, f), r.credential);
             let base = sarif::Result::builder()
                 .rule_id(f.kind.id())
                 .rule_index(rule_index)

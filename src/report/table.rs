@@ -5,17 +5,18 @@ use std::io::Write;
 
 use comfy_table::{Attribute, Cell, Color, ContentArrangement, Table, presets};
 
-use super::Style;
-use crate::catalog::{self, Risk};
+use super::words::{class_word, effect_word, screen_label};
+use super::{Style, finding_message};
+use crate::catalog::{Api, Perm, Risk};
 use crate::check::{CheckResult, Verdict};
 use crate::finding::{Finding, Kind, Level};
-use crate::profile::{Api, Perm};
+use crate::input::clock::rfc3339;
 
 pub fn new_table(style: Style, header: &[&str]) -> Table {
     let mut t = Table::new();
     t.load_style(presets::UTF8_FULL_CONDENSED.with_rounded_corners())
         .set_content_arrangement(ContentArrangement::Dynamic)
-        .set_width(super::width());
+        .set_width(style.width);
     if !style.color {
         t.force_no_tty();
     } else {
@@ -60,18 +61,10 @@ fn status(f: &Finding) -> Cell {
     }
 }
 
-/// "Group > label" as Greenhouse's screen shows the permission.
-pub fn screen_label(perm: Perm) -> String {
-    format!("{} › {}", perm.group(), perm.label())
-}
-
 fn why(f: &Finding, space: Api) -> String {
     let mut parts = Vec::new();
     if let Some(perm) = f.permission {
-        let (effect, class) = match perm {
-            Perm::V1(v) => (catalog::v1(v).effect, catalog::v1(v).data_class),
-            Perm::V3(s) => (catalog::scope(s).effect, catalog::scope(s).data_class),
-        };
+        let (effect, class) = (perm.effect(), perm.data_class());
         match f.kind {
             Kind::Missing | Kind::UnusedOptional => {
                 parts.push(format!("needed by {}", f.profiles.join(", ")));
@@ -91,39 +84,11 @@ fn why(f: &Finding, space: Api) -> String {
     parts.join("\n")
 }
 
-pub fn effect_word(e: catalog::Effect) -> &'static str {
-    match e {
-        catalog::Effect::Read => "read",
-        catalog::Effect::Write => "write",
-        catalog::Effect::Destroy => "destroy",
+/// One credential's table, with a blank line before it unless it is the first.
+pub fn render_one(r: &CheckResult, first: bool, style: Style, out: &mut dyn Write) -> std::io::Result<()> {
+    if !first {
+        writeln!(out)?;
     }
-}
-
-pub fn class_word(c: catalog::DataClass) -> &'static str {
-    use catalog::DataClass as C;
-    match c {
-        C::Reference => "reference data",
-        C::Jobs => "jobs",
-        C::Candidate => "candidate PII",
-        C::Sensitive => "EEOC / demographics",
-        C::Compensation => "offers / compensation",
-        C::Feedback => "interview feedback",
-        C::UserAdmin => "user administration",
-        C::System => "system",
-    }
-}
-
-pub fn render(results: &[CheckResult], style: Style, out: &mut dyn Write) -> std::io::Result<()> {
-    for (i, r) in results.iter().enumerate() {
-        if i > 0 {
-            writeln!(out)?;
-        }
-        render_one(r, style, out)?;
-    }
-    Ok(())
-}
-
-fn render_one(r: &CheckResult, style: Style, out: &mut dyn Write) -> std::io::Result<()> {
     writeln!(
         out,
         "{} {} against {}",
@@ -138,7 +103,7 @@ fn render_one(r: &CheckResult, style: Style, out: &mut dyn Write) -> std::io::Re
             "grants: {} ({}, read {}) · compared in {} space",
             r.grants_origin,
             r.grants_source.as_str(),
-            r.read_at,
+            rfc3339(r.read_at),
             r.space.as_str()
         ))
     )?;
@@ -152,7 +117,7 @@ fn render_one(r: &CheckResult, style: Style, out: &mut dyn Write) -> std::io::Re
             out,
             "{}: {}",
             style.red(&format!("{}[{}]", f.level.as_str(), f.kind.id())),
-            f.message
+            finding_message(r, f)
         )?;
     }
     let rows: Vec<&Finding> = r
@@ -181,26 +146,23 @@ fn render_one(r: &CheckResult, style: Style, out: &mut dyn Write) -> std::io::Re
         } else {
             style.yellow(&tag)
         };
-        writeln!(out, "{tag}: {}", f.message)?;
+        writeln!(out, "{tag}: {}", finding_message(r, f))?;
     }
     writeln!(out, "{}", summary_line(r, style, true))
 }
 
 /// `--format summary`: one line per credential.
-pub fn render_summary(results: &[CheckResult], style: Style, out: &mut dyn Write) -> std::io::Result<()> {
-    for r in results {
-        if r.verdict == Verdict::Error {
-            let why = r
-                .findings
-                .first()
-                .map(|f| f.message.lines().next().unwrap_or(""))
-                .unwrap_or("");
-            writeln!(out, "{} {}: {why}", style.red("ERROR"), r.credential)?;
-        } else {
-            writeln!(out, "{} — {}", r.credential, summary_line(r, style, false))?;
-        }
+pub fn render_summary_line(r: &CheckResult, style: Style, out: &mut dyn Write) -> std::io::Result<()> {
+    if r.verdict == Verdict::Error {
+        let why = match &r.failure {
+            Some(failure) => failure.summary(),
+            None => String::new(),
+        };
+        let why = why.lines().next().unwrap_or("");
+        writeln!(out, "{} {}: {why}", style.red("ERROR"), r.credential)
+    } else {
+        writeln!(out, "{} — {}", r.credential, summary_line(r, style, false))
     }
-    Ok(())
 }
 
 fn summary_line(r: &CheckResult, style: Style, hint: bool) -> String {

@@ -1,0 +1,61 @@
+//! One module per command: each turns parsed arguments into inputs, calls the library and
+//! hands the result to a report. The exit code is computed last, from the findings. Nothing
+//! outside this folder imports it but `main.rs`.
+
+mod audit;
+mod catalog;
+mod check;
+mod diff;
+mod explain;
+mod lint;
+mod live;
+mod migrate;
+mod profiles;
+
+use std::io::Write;
+use std::process::ExitCode;
+
+use crate::cli::{Cli, Command};
+use crate::error::Error;
+use crate::input::clock::Clock;
+use crate::report::Style;
+
+/// Run one command; the exit code it stands for.
+pub fn run(cli: Cli) -> Result<ExitCode, Error> {
+    let style = Style::detect(cli.color);
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    let code = match cli.command {
+        Command::Check(args) => check::run(args, style, &mut out)?,
+        Command::Audit(args) => audit::run(args, style, &mut out)?,
+        Command::Lint(args) => lint::run(args, style, &mut out)?,
+        Command::Explain(args) => explain::run(args, style, &mut out)?,
+        Command::Catalog(args) => catalog::run(args, style, &mut out)?,
+        Command::Profiles(args) => profiles::run(args, style, &mut out)?,
+        Command::Diff(args) => diff::run(args, style, &mut out)?,
+        Command::Migrate(args) => migrate::run(args, &mut out)?,
+        Command::Completions { shell } => {
+            let mut cmd = <Cli as clap::CommandFactory>::command();
+            clap_complete::generate(shell, &mut cmd, "grantlint", &mut out);
+            0
+        }
+        Command::Man => {
+            let cmd = <Cli as clap::CommandFactory>::command();
+            clap_mangen::Man::new(cmd).render(&mut out).map_err(Error::output)?;
+            0
+        }
+        Command::Schema => {
+            let schema = schemars::schema_for!(crate::input::profile::RawProfile);
+            let text = serde_json::to_string_pretty(&schema).map_err(|e| Error::Usage(e.to_string()))?;
+            writeln!(out, "{text}").map_err(Error::output)?;
+            0
+        }
+    };
+    out.flush().map_err(Error::output)?;
+    Ok(ExitCode::from(code))
+}
+
+/// The clock of this run: `GRANTLINT_NOW`, else the system's.
+fn clock() -> Result<Clock, Error> {
+    Clock::from_env().map_err(Error::Usage)
+}

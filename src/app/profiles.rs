@@ -1,0 +1,37 @@
+//! `grantlint profiles [list|show ID]`: built-in and user profiles.
+
+use std::io::Write;
+
+use crate::cli::{ListFormat, ProfilesArgs, ProfilesCommand};
+use crate::error::Error;
+use crate::input::library::{self, Library};
+use crate::report::{Style, profiles};
+
+pub fn run(args: ProfilesArgs, style: Style, out: &mut dyn Write) -> Result<u8, Error> {
+    let library = Library::new(args.dirs.dirs);
+    let command = args.command.unwrap_or(ProfilesCommand::List {
+        format: ListFormat::Table,
+    });
+    match command {
+        ProfilesCommand::List { format } => {
+            let mut loaded = Vec::new();
+            for found in library.list()? {
+                let p = library::load_found(&found)?;
+                loaded.push((p, found.replaces_builtin));
+            }
+            match format {
+                ListFormat::Json => profiles::list_json(&loaded, out),
+                ListFormat::Table => profiles::list_table(&loaded, style, out),
+            }
+        }
+        ProfilesCommand::Show { id, format } => {
+            let (p, found) = library.load(&id)?;
+            match format {
+                ListFormat::Json => profiles::show_json(&p, found.replaces_builtin, out),
+                ListFormat::Table => profiles::show_text(&p, found.replaces_builtin, style, out),
+            }
+        }
+    }
+    .map_err(Error::output)?;
+    Ok(0)
+}

@@ -1,0 +1,289 @@
+//! The comparison: profile(s) x grants -> findings (DESIGN.md section 4, "Comparison
+//! rules"). Both sides are translated into one comparison space; the profiles' side is
+//! computed once per space and shared by every credential checked against them.
+
+use std::collections::BTreeMap;
+use std::sync::OnceLock;
+
+use super::{CheckResult, Summary, Verdict};
+use crate::catalog::{self, Api, Mapping, Perm, V1Permission};
+use crate::finding::{Basis, Finding};
+use crate::input::Entry;
+use crate::input::grants::{GrantState, Grants};
+use crate::input::policy::Policy;
+use crate::input::profile::{CredentialKind, Profile};
+use crate::input::source::Source;
+
+/// Where a permission in a translated set came from: which profiles (or the grant) put it
+/// there, through which v1 permissions, whether only through approximate mappings, and where
+/// it was written.
+#[derive(Debug, Clone, Default)]
+struct Provenance<'a> {
+    profiles: Vec<&'a str>,
+    v1_labels: Vec<&'static str>,
+    /// True while every path to this permission is an approximate mapping.
+    approximate: bool,
+    /// The file and byte offset of the first entry that put it here (a line is computed
+    /// only when a finding needs it).
+    at: Option<(&'a Source, usize)>,
+}
+
+impl Provenance<'_> {
+    /// What a finding about this permission reports.
+    fn basis(&self) -> Basis {
+        Basis {
+            profiles: self.profiles.iter().map(|p| p.to_string()).collect(),
+            labels: self.v1_labels.clone(),
+            approximate: self.approximate,
+            location: self.at.map(|(src, offset)| src.location(offset)),
+        }
+    }
+}
+
+type PermissionSet<'a> = BTreeMap<Perm, Provenance<'a>>;
+
+/// Translate entries into the comparison space, into `into`; entries that cannot be
+/// translated are returned separately (v1 permissions with no v3 equivalent). `src` is the
+/// file the entries were read from, `profile` the id of the profile they belong to.
+fn translate<'a>(
+    entries: &[Entry],
+    space: Api,
+    src: Option<&'a Source>,
+    profile: Option<&'a str>,
+    into: &mut PermissionSet<'a>,
+) -> Vec<&'static V1Permission> {
+    let mut unmapped = Vec::new();
+    for e in entries {
+        let mut add = |perm: Perm, approximate: bool, v1_label: Option<&'static str>| {
+            let why = into.entry(perm).or_insert_with(|| Provenance {
+                approximate: true,
+                ..Provenance::default()
+            });
+            why.approximate &= approximate;
+            if let Some(p) = profile
+                && !why.profiles.contains(&p)
+            {
+                why.profiles.push(p);
+            }
+            if let Some(l) = v1_label
+                && !why.v1_labels.contains(&l)
+            {
+                why.v1_labels.push(l);
+            }
+            if why.at.is_none() {
+                why.at = src.map(|s| (s, e.span.offset()));
+            }
+        };
+        match (e.perm, space) {
+            (Perm::V1(v), Api::HarvestV3) => {
+                let p = catalog::v1(v);
+                if p.mapping == Mapping::None {
+                    unmapped.push(p);
+                }
+                for s in p.v3_scopes() {
+                    add(Perm::V3(s.sid), p.mapping != Mapping::Equivalent, Some(p.label));
+                }
+            }
+            (perm, _) => add(perm, false, None),
+        }
+    }
+    unmapped
+}
+
+/// A permission in a comparison space, as `diff` and `migrate` see it.
+#[derive(Debug, Clone)]
+pub struct Translated {
+    /// Every path to it is an approximate v1 -> v3 mapping.
+    pub approximate: bool,
+    /// The v1 labels it was translated from.
+    pub v1_labels: Vec<&'static str>,
+}
+
+/// Entries translated into a comparison space, plus the v1 permissions that have no
+/// equivalent there.
+pub fn translate_set(entries: &[Entry], space: Api) -> (BTreeMap<Perm, Translated>, Vec<&'static V1Permission>) {
+    let mut set = PermissionSet::new();
+    let unmapped = translate(entries, space, None, None, &mut set);
+    let set = set
+        .into_iter()
+        .map(|(p, why)| {
+            (
+                p,
+                Translated {
+                    approximate: why.approximate,
+                    v1_labels: why.v1_labels,
+                },
+            )
+        })
+        .collect();
+    (set, unmapped)
+}
+
+/// The profiles' side of a comparison in one space: required, optional, and the v1
+/// requirements with no equivalent there.
+#[derive(Debug)]
+struct Requirements<'a> {
+    required: PermissionSet<'a>,
+    optional: PermissionSet<'a>,
+    unmapped: Vec<(&'a str, &'static V1Permission)>,
+}
+
+/// One or more profiles for one credential (their union), ready to be compared with many
+/// credentials: their side of the comparison is computed once per space and shared.
+#[derive(Debug)]
+pub struct ProfileSet<'a> {
+    profiles: &'a [&'a Profile],
+    /// [v1 space, v3 space], computed on first use.
+    sides: [OnceLock<Requirements<'a>>; 2],
+}
+
+impl<'a> ProfileSet<'a> {
+    pub fn new(profiles: &'a [&'a Profile]) -> Self {
+        ProfileSet {
+            profiles,
+            sides: [OnceLock::new(), OnceLock::new()],
+        }
+    }
+
+    /// The ids of the profiles, in order.
+    pub fn profile_ids(&self) -> Vec<String> {
+        self.profiles.iter().map(|p| p.id.clone()).collect()
+    }
+
+    fn harvest(&self) -> impl Iterator<Item = &'a Profile> + '_ {
+        self.profiles
+            .iter()
+            .copied()
+            .filter(|p| p.credential == CredentialKind::Harvest)
+    }
+
+    fn side(&self, space: Api) -> &Requirements<'a> {
+        let i = usize::from(space == Api::HarvestV3);
+        self.sides[i].get_or_init(|| {
+            let mut r = Requirements {
+                required: PermissionSet::new(),
+                optional: PermissionSet::new(),
+                unmapped: Vec::new(),
+            };
+            for p in self.harvest() {
+                for v1 in translate(&p.permissions, space, Some(&p.src), Some(&p.id), &mut r.required) {
+                    r.unmapped.push((&p.id, v1));
+                }
+                translate(&p.optional, space, Some(&p.src), Some(&p.id), &mut r.optional);
+            }
+            r
+        })
+    }
+
+    /// v1 space only when every side speaks v1; otherwise v3, translating the v1 side.
+    fn space(&self, grants: &Grants) -> Api {
+        let grants_v1 = matches!(
+            grants.state,
+            GrantState::Known {
+                api: Api::HarvestV1,
+                ..
+            }
+        );
+        if grants_v1 && self.harvest().all(|p| p.api == Api::HarvestV1) {
+            Api::HarvestV1
+        } else {
+            Api::HarvestV3
+        }
+    }
+
+    /// Compare one credential's grants with the union of the profiles.
+    pub fn check(&self, credential: &str, grants: &Grants, policy: &Policy) -> CheckResult {
+        let space = self.space(grants);
+        let side = self.side(space);
+        let mut findings = self.credential_findings();
+        findings.extend(
+            side.unmapped
+                .iter()
+                .map(|(profile, v1)| Finding::unmapped_requirement(profile, v1)),
+        );
+        let mut summary = Summary {
+            required: side.required.len(),
+            ..Summary::default()
+        };
+        match &grants.state {
+            GrantState::Unknown { reason } => findings.push(Finding::grants_unknown(reason)),
+            GrantState::Known { entries, .. } => {
+                let mut granted = PermissionSet::new();
+                for v1 in translate(entries, space, grants.src.as_ref(), None, &mut granted) {
+                    findings.push(Finding::unknown_v1_grant(v1, policy));
+                }
+                findings.extend(
+                    grants
+                        .unrecognized
+                        .iter()
+                        .map(|scope| Finding::unrecognized_scope(scope, policy)),
+                );
+                summary.granted = granted.len() + grants.unrecognized.len();
+                compare(side, &granted, policy, &mut findings, &mut summary);
+            }
+        }
+        let mut result = CheckResult {
+            credential: credential.to_string(),
+            profiles: self.profile_ids(),
+            grants_source: grants.source,
+            grants_origin: grants.origin.clone(),
+            read_at: grants.read_at,
+            caveats: grants.caveats.clone(),
+            space,
+            verdict: Verdict::Pass,
+            findings,
+            summary,
+            anchor: self.profiles.first().map(|p| p.src.location(0)),
+            failure: None,
+        };
+        result.finish();
+        result
+    }
+
+    /// Findings about the credential as a whole: a wrong kind of credential, and other
+    /// credentials the partners need.
+    fn credential_findings(&self) -> Vec<Finding> {
+        let wrong_type = self
+            .profiles
+            .iter()
+            .filter(|p| p.credential != CredentialKind::Harvest)
+            .map(|p| Finding::wrong_credential_type(&p.id, p.credential, p.src.location(0)));
+        let also_needs = self
+            .profiles
+            .iter()
+            .flat_map(|p| p.also_needs.iter().map(|other| Finding::also_needs(&p.id, *other)));
+        wrong_type.chain(also_needs).collect()
+    }
+}
+
+/// Missing, excess and unused-optional findings of known grants.
+fn compare(
+    side: &Requirements,
+    granted: &PermissionSet,
+    policy: &Policy,
+    findings: &mut Vec<Finding>,
+    summary: &mut Summary,
+) {
+    for (perm, why) in &side.required {
+        if !granted.contains_key(perm) {
+            findings.push(Finding::missing(*perm, why.basis(), policy));
+            summary.missing += 1;
+        }
+    }
+    for (perm, why) in granted {
+        if !side.required.contains_key(perm) && !side.optional.contains_key(perm) {
+            findings.push(Finding::excess(*perm, why.basis(), policy));
+            summary.excess += 1;
+        }
+    }
+    for (perm, why) in &side.optional {
+        if !granted.contains_key(perm) && !side.required.contains_key(perm) {
+            findings.push(Finding::unused_optional(*perm, why.basis()));
+        }
+    }
+}
+
+/// Compare one credential's grants with the union of some profiles.
+pub fn check(credential: &str, profiles: &[&Profile], grants: &Grants, policy: &Policy) -> CheckResult {
+    ProfileSet::new(profiles).check(credential, grants, policy)
+}

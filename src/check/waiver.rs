@@ -1,0 +1,67 @@
+//! Waivers: a credential may keep a finding for a stated reason, until a date. Applied to
+//! check results after the comparison. Pure: "today" is an argument.
+
+use jiff::civil::Date;
+
+use super::CheckResult;
+use crate::catalog::{self, Perm};
+use crate::finding::{Finding, Kind};
+use crate::input::policy::Waiver;
+
+/// Whether `w` names the finding's permission, in either vocabulary: a v1 permission also
+/// names the v3 scopes it maps to.
+fn covers(w: &Waiver, perm: Perm) -> bool {
+    if w.permission == perm {
+        return true;
+    }
+    match (w.permission, perm) {
+        (Perm::V1(v), Perm::V3(s)) | (Perm::V3(s), Perm::V1(v)) => catalog::v1(v).v3.contains(&s),
+        _ => false,
+    }
+}
+
+/// Apply waivers to results. An expired waiver waives nothing and is itself a failing
+/// finding; a waiver that matches nothing is an `unused-waiver` note. With `disabled`
+/// (`--no-waivers`) nothing is waived, and each result says how many waivers were ignored.
+pub fn apply(results: &mut [CheckResult], waivers: &[Waiver], today: Date, disabled: bool) {
+    for r in results.iter_mut() {
+        apply_one(r, waivers, today, disabled);
+    }
+}
+
+/// Apply the waivers of one result's credential.
+pub fn apply_one(r: &mut CheckResult, waivers: &[Waiver], today: Date, disabled: bool) {
+    let mine: Vec<&Waiver> = waivers.iter().filter(|w| w.credential == r.credential).collect();
+    if disabled {
+        if !mine.is_empty() {
+            r.caveats
+                .push(format!("--no-waivers: {} waiver(s) in the config ignored", mine.len()));
+        }
+        return;
+    }
+    let mut new = Vec::new();
+    for w in mine {
+        if let Some(expires) = w.expires
+            && expires < today
+        {
+            new.push(Finding::expired_waiver(w, expires));
+            continue;
+        }
+        let mut used = false;
+        for f in r.findings.iter_mut() {
+            let Some(perm) = f.permission else { continue };
+            if matches!(f.kind, Kind::ExpiredWaiver | Kind::UnusedWaiver) || !covers(w, perm) {
+                continue;
+            }
+            f.waived = true;
+            f.waiver_reason = Some(w.reason.clone());
+            used = true;
+        }
+        if !used {
+            new.push(Finding::unused_waiver(w));
+        }
+    }
+    r.findings.extend(new);
+    r.summary.waived = r.findings.iter().filter(|f| f.waived).count();
+    r.finish();
+}

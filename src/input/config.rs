@@ -1,0 +1,526 @@
+//! `grantlint.toml`: an organisation's credentials and policy. Parsed with spans, then
+//! validated in a second pass; every problem points at its TOML line and column.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use std::collections::HashMap;
+
+use miette::SourceSpan;
+use serde::Deserialize;
+use serde::de::{self, Deserializer};
+
+use super::library::Library;
+use super::policy::{ExcessThreshold, Policy, Waiver};
+use super::profile::{Profile, parse_date, unresolved_error};
+use super::source::{Source, SourceError};
+use super::spanned::{self, Spanned};
+use crate::catalog::{self, Api, Perm};
+use crate::error::Error;
+use crate::greenhouse::endpoint;
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawConfig {
+    #[serde(default)]
+    profile_dirs: Vec<Spanned<String>>,
+    #[serde(default)]
+    auth_url: Option<Spanned<String>>,
+    #[serde(default)]
+    base_url: Option<Spanned<String>>,
+    #[serde(default)]
+    concurrency: Option<Spanned<i64>>,
+    #[serde(default)]
+    policy: Option<RawPolicy>,
+    #[serde(default)]
+    credential: Vec<RawCredential>,
+    #[serde(default)]
+    waiver: Vec<RawWaiver>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawWaiver {
+    credential: Spanned<String>,
+    permission: Spanned<String>,
+    reason: Spanned<String>,
+    #[serde(default)]
+    expires: Option<Spanned<DateValue>>,
+}
+
+/// A date written as a TOML date (`2027-01-31`) or a string.
+#[derive(Debug)]
+struct DateValue(String);
+
+impl<'de> Deserialize<'de> for DateValue {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum Either {
+            Date(toml::value::Datetime),
+            Text(String),
+        }
+        Ok(DateValue(match Either::deserialize(d)? {
+            Either::Date(d) => d.to_string(),
+            Either::Text(s) => s,
+        }))
+    }
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawPolicy {
+    #[serde(default)]
+    fail_on_missing: Option<bool>,
+    #[serde(default)]
+    fail_on_excess: Option<Spanned<String>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawCredential {
+    name: Spanned<String>,
+    profiles: Spanned<Vec<Spanned<String>>>,
+    #[serde(default)]
+    client_id: Option<Spanned<String>>,
+    #[serde(default)]
+    client_id_env: Option<Spanned<String>>,
+    #[serde(default)]
+    client_secret_env: Option<Spanned<String>>,
+    #[serde(default)]
+    client_secret_file: Option<Spanned<String>>,
+    #[serde(default)]
+    sub: Option<Spanned<SubId>>,
+    #[serde(default)]
+    grants: Option<Spanned<String>>,
+    #[serde(default)]
+    probe: Option<bool>,
+}
+
+/// A Greenhouse user id, written as a number or a string.
+#[derive(Debug)]
+struct SubId(String);
+
+impl<'de> Deserialize<'de> for SubId {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl de::Visitor<'_> for V {
+            type Value = SubId;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a Greenhouse user id (a positive number)")
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<SubId, E> {
+                if v > 0 {
+                    Ok(SubId(v.to_string()))
+                } else {
+                    Err(E::custom("a user id is a positive number"))
+                }
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<SubId, E> {
+                Ok(SubId(v.to_string()))
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<SubId, E> {
+                if !v.is_empty() && v.bytes().all(|b| b.is_ascii_digit()) {
+                    Ok(SubId(v.to_string()))
+                } else {
+                    Err(E::custom("a user id is a positive number"))
+                }
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+/// Where a value comes from: the config itself, or an environment variable it names.
+#[derive(Debug, Clone)]
+pub enum ValueFrom {
+    Literal(String),
+    Env(String),
+}
+
+/// Where a client secret comes from. Never the config file itself.
+#[derive(Debug, Clone)]
+pub enum SecretFrom {
+    Env(String),
+    File(PathBuf),
+}
+
+#[derive(Debug, Clone)]
+pub enum CredentialInput {
+    /// Offline: a grants file.
+    Grants(PathBuf),
+    Live {
+        client_id: ValueFrom,
+        secret: SecretFrom,
+        sub: Option<String>,
+    },
+}
+
+#[derive(Debug, Clone)]
+pub struct CredentialSpec {
+    pub name: String,
+    pub profiles: Vec<Arc<Profile>>,
+    pub input: CredentialInput,
+    pub probe: bool,
+    /// Line of the credential's `name` in the config.
+    pub line: usize,
+}
+
+#[derive(Debug)]
+pub struct Config {
+    pub path: PathBuf,
+    pub src: Source,
+    pub auth_url: Option<String>,
+    pub base_url: Option<String>,
+    pub concurrency: Option<usize>,
+    pub policy: Policy,
+    pub credentials: Vec<CredentialSpec>,
+    pub waivers: Vec<Waiver>,
+}
+
+/// The config file: `--config`, else `./grantlint.toml`.
+pub fn locate(flag: Option<&Path>) -> Result<PathBuf, Error> {
+    match flag {
+        Some(p) => Ok(p.to_path_buf()),
+        None => {
+            let p = PathBuf::from("grantlint.toml");
+            if p.is_file() {
+                Ok(p)
+            } else {
+                Err(Error::Usage(
+                    "no grantlint.toml in this directory; pass --config FILE".into(),
+                ))
+            }
+        }
+    }
+}
+
+impl Config {
+    /// Load and validate. `extra_dirs` (from `--profile-dir`) come before the config's own.
+    pub fn load(path: &Path, extra_dirs: &[PathBuf]) -> Result<Config, Error> {
+        Self::parse(Source::read(path)?, path, extra_dirs)
+    }
+
+    /// Validate a config's text; `path` locates it (relative paths in it are relative to its
+    /// directory). Every problem is reported at once.
+    pub fn parse(src: Source, path: &Path, extra_dirs: &[PathBuf]) -> Result<Config, Error> {
+        let raw: RawConfig = spanned::from_toml(&src.text).map_err(|e| SourceError::from_toml(&src, &e))?;
+        let mut reader = Reader {
+            src: &src,
+            base: path.parent().map(Path::to_path_buf).unwrap_or_default(),
+            errors: Vec::new(),
+        };
+        let library = reader.library(extra_dirs, &raw.profile_dirs);
+        let policy = reader.policy(raw.policy.as_ref());
+        let concurrency = reader.concurrency(raw.concurrency.as_ref());
+        let credentials = reader.credentials(&raw.credential, &library)?;
+        let auth_url = reader.endpoint("auth_url", raw.auth_url);
+        let base_url = reader.endpoint("base_url", raw.base_url);
+        let waivers = raw
+            .waiver
+            .iter()
+            .filter_map(|w| reader.waiver(w, &credentials))
+            .collect();
+        if !reader.errors.is_empty() {
+            return Err(Error::inputs(reader.errors));
+        }
+        Ok(Config {
+            waivers,
+            path: path.to_path_buf(),
+            auth_url,
+            base_url,
+            concurrency,
+            policy,
+            credentials,
+            src,
+        })
+    }
+}
+
+/// The second pass over a parsed config: one method per section, every problem collected
+/// with its position.
+struct Reader<'a> {
+    src: &'a Source,
+    /// The config's directory: relative paths in the config are relative to it.
+    base: PathBuf,
+    errors: Vec<SourceError>,
+}
+
+impl Reader<'_> {
+    fn error(&mut self, span: SourceSpan, message: String, label: &str) {
+        self.errors.push(SourceError::at(self.src, span, message, label));
+    }
+
+    fn relative(&self, p: &str) -> PathBuf {
+        if Path::new(p).is_absolute() {
+            PathBuf::from(p)
+        } else {
+            self.base.join(p)
+        }
+    }
+
+    /// `--profile-dir` directories, then the config's `profile_dirs`.
+    fn library(&mut self, extra_dirs: &[PathBuf], profile_dirs: &[Spanned<String>]) -> Library {
+        let mut dirs = extra_dirs.to_vec();
+        for d in profile_dirs {
+            let dir = self.relative(&d.value);
+            if !dir.is_dir() {
+                self.error(
+                    d.span,
+                    format!("profile directory {} does not exist", dir.display()),
+                    "here",
+                );
+            }
+            dirs.push(dir);
+        }
+        Library::new(dirs)
+    }
+
+    fn policy(&mut self, raw: Option<&RawPolicy>) -> Policy {
+        let mut policy = Policy::default();
+        let Some(p) = raw else { return policy };
+        if let Some(m) = p.fail_on_missing {
+            policy.fail_on_missing = m;
+        }
+        if let Some(level) = &p.fail_on_excess {
+            match level.value.parse::<ExcessThreshold>() {
+                Ok(t) => policy.fail_on_excess = t,
+                Err(why) => self.error(level.span, why, "here"),
+            }
+        }
+        policy
+    }
+
+    fn concurrency(&mut self, raw: Option<&Spanned<i64>>) -> Option<usize> {
+        let c = raw?;
+        if !(1..=256).contains(&c.value) {
+            self.error(c.span, "`concurrency` must be 1 to 256".into(), "here");
+            return None;
+        }
+        usize::try_from(c.value).ok()
+    }
+
+    /// A URL setting, vetted by the same rule as the command line's.
+    fn endpoint(&mut self, field: &str, raw: Option<Spanned<String>>) -> Option<String> {
+        let u = raw?;
+        match endpoint::vet(&u.value) {
+            Ok(_) => Some(u.value),
+            Err(problem) => {
+                self.error(u.span, problem.describe(&format!("`{field}`")), "here");
+                None
+            }
+        }
+    }
+
+    /// Every `[[credential]]`; a profile is loaded once however many credentials name it.
+    fn credentials(&mut self, raw: &[RawCredential], library: &Library) -> Result<Vec<CredentialSpec>, Error> {
+        if raw.is_empty() {
+            self.errors.push(SourceError::whole(
+                self.src.clone(),
+                "the config lists no [[credential]]".into(),
+                None,
+            ));
+        }
+        let mut loaded: HashMap<String, Arc<Profile>> = HashMap::new();
+        let mut credentials: Vec<CredentialSpec> = Vec::new();
+        let mut lines: HashMap<String, usize> = HashMap::new();
+        for c in raw {
+            let name = c.name.value.trim().to_string();
+            if name.is_empty() {
+                self.error(c.name.span, "a credential needs a name".into(), "here");
+            }
+            let line = self.src.line_of(c.name.span.offset());
+            if let Some(first) = lines.get(&name) {
+                self.errors.push(
+                    SourceError::at(
+                        self.src,
+                        c.name.span,
+                        format!("credential `{name}` is defined twice"),
+                        "again here",
+                    )
+                    .with_help(format!("the first is on line {first}; names must be unique")),
+                );
+            } else {
+                lines.insert(name.clone(), line);
+            }
+            let profiles = self.credential_profiles(&c.profiles, library, &mut loaded)?;
+            if let Some(input) = self.credential_input(c, &name) {
+                credentials.push(CredentialSpec {
+                    name,
+                    profiles,
+                    input,
+                    probe: c.probe.unwrap_or(false),
+                    line,
+                });
+            }
+        }
+        Ok(credentials)
+    }
+
+    /// A credential's profiles. A name that does not resolve is an error at its place; a
+    /// profile file that is itself invalid stops the run with that file's own errors.
+    fn credential_profiles(
+        &mut self,
+        names: &Spanned<Vec<Spanned<String>>>,
+        library: &Library,
+        loaded: &mut HashMap<String, Arc<Profile>>,
+    ) -> Result<Vec<Arc<Profile>>, Error> {
+        if names.value.is_empty() {
+            self.error(names.span, "`profiles` is empty".into(), "here");
+        }
+        let mut profiles = Vec::new();
+        for p in &names.value {
+            if let Some(found) = loaded.get(&p.value) {
+                profiles.push(found.clone());
+                continue;
+            }
+            match library.load(&p.value) {
+                Ok((profile, _)) => {
+                    let profile = Arc::new(profile);
+                    loaded.insert(p.value.clone(), profile.clone());
+                    profiles.push(profile);
+                }
+                Err(Error::Usage(why)) => self.error(p.span, why, "this profile"),
+                Err(other) => return Err(other),
+            }
+        }
+        Ok(profiles)
+    }
+
+    /// Offline (`grants`) or live (client id and secret): exactly one of the two.
+    fn credential_input(&mut self, c: &RawCredential, name: &str) -> Option<CredentialInput> {
+        let live_setting = c.client_id.is_some()
+            || c.client_id_env.is_some()
+            || c.client_secret_env.is_some()
+            || c.client_secret_file.is_some()
+            || c.sub.is_some();
+        if let Some(g) = &c.grants {
+            if live_setting {
+                self.errors.push(
+                    SourceError::at(
+                        self.src,
+                        g.span,
+                        format!("credential `{name}` has both `grants` and live settings"),
+                        "here",
+                    )
+                    .with_help("a credential is either read from a grants file or live, not both"),
+                );
+                return None;
+            }
+            return Some(CredentialInput::Grants(self.relative(&g.value)));
+        }
+        let client_id = match (&c.client_id, &c.client_id_env) {
+            (Some(v), None) => ValueFrom::Literal(v.value.clone()),
+            (None, Some(v)) => ValueFrom::Env(v.value.clone()),
+            (Some(_), Some(e)) => {
+                self.error(e.span, "give `client_id` or `client_id_env`, not both".into(), "here");
+                return None;
+            }
+            (None, None) => {
+                self.errors.push(
+                    SourceError::at(self.src, c.name.span, format!("credential `{name}` has no `grants` and no `client_id_env`"), "this credential")
+                        .with_help("add `grants = \"FILE\"` to check a grants file, or `client_id_env` and `client_secret_env` to check it live"),
+                );
+                return None;
+            }
+        };
+        let secret = self.secret_source(c, name)?;
+        Some(CredentialInput::Live {
+            client_id,
+            secret,
+            sub: c.sub.as_ref().map(|s| s.value.0.clone()),
+        })
+    }
+
+    fn secret_source(&mut self, c: &RawCredential, name: &str) -> Option<SecretFrom> {
+        match (&c.client_secret_env, &c.client_secret_file) {
+            (Some(e), None) => Some(SecretFrom::Env(e.value.clone())),
+            (None, Some(f)) => Some(SecretFrom::File(self.relative(&f.value))),
+            (Some(e), Some(_)) => {
+                self.error(
+                    e.span,
+                    "give `client_secret_env` or `client_secret_file`, not both".into(),
+                    "here",
+                );
+                None
+            }
+            (None, None) => {
+                self.errors.push(
+                    SourceError::at(
+                        self.src,
+                        c.name.span,
+                        format!("credential `{name}` has no `client_secret_env`"),
+                        "this credential",
+                    )
+                    .with_help(
+                        "name the environment variable that holds the client secret; secrets never go in the config",
+                    ),
+                );
+                None
+            }
+        }
+    }
+
+    /// One `[[waiver]]`: a defined credential, a reason, a valid date, a known permission.
+    fn waiver(&mut self, w: &RawWaiver, credentials: &[CredentialSpec]) -> Option<Waiver> {
+        if !credentials.iter().any(|c| c.name == w.credential.value) {
+            let names = credentials.iter().map(|c| c.name.as_str());
+            let hint = catalog::suggest(&w.credential.value, catalog::same(names))
+                .map(|s| format!("; did you mean `{s}`?"))
+                .unwrap_or_default();
+            self.error(
+                w.credential.span,
+                format!(
+                    "the waiver names credential `{}`, which the config does not define{hint}",
+                    w.credential.value
+                ),
+                "here",
+            );
+        }
+        if w.reason.value.trim().is_empty() {
+            self.errors.push(
+                SourceError::at(self.src, w.reason.span, "a waiver needs a reason".into(), "empty")
+                    .with_help("say why this credential may keep the grant, so the next reviewer can judge it"),
+            );
+        }
+        let expires = match &w.expires {
+            Some(e) => match parse_date(&e.value.0) {
+                Ok(date) => Some(date),
+                Err(why) => {
+                    self.error(e.span, format!("`expires` is not a valid date: {why}"), "here");
+                    None
+                }
+            },
+            None => None,
+        };
+        let permission = self.waiver_permission(&w.permission)?;
+        Some(Waiver {
+            credential: w.credential.value.clone(),
+            permission,
+            reason: w.reason.value.trim().to_string(),
+            expires,
+            location: self.src.location(w.permission.span.offset()),
+        })
+    }
+
+    /// A waiver may name a scope or a v1 permission; an unknown name is reported in the
+    /// vocabulary it looks like.
+    fn waiver_permission(&mut self, raw: &Spanned<String>) -> Option<Perm> {
+        let text = &raw.value;
+        let (first, second) = if text.contains("harvest:") || !text.contains(' ') {
+            (Api::HarvestV3, Api::HarvestV1)
+        } else {
+            (Api::HarvestV1, Api::HarvestV3)
+        };
+        match catalog::resolve(first, text) {
+            Ok(p) => Some(p),
+            Err(problem) => match catalog::resolve(second, text) {
+                Ok(p) => Some(p),
+                Err(_) => {
+                    self.errors.push(unresolved_error(problem, self.src, raw.span, first));
+                    None
+                }
+            },
+        }
+    }
+}

@@ -1,0 +1,26 @@
+//! Everything read from outside: source text with a line index, spanned values, profiles,
+//! grants, tokens, the config, policy and waivers, secrets and the clock. Each is parsed with
+//! spans and then validated, so every problem points at its line and column.
+
+pub mod clock;
+pub mod config;
+pub mod grants;
+pub mod library;
+pub mod policy;
+pub mod probe;
+pub mod profile;
+pub mod secrets;
+pub mod source;
+pub mod spanned;
+pub mod token;
+
+use miette::SourceSpan;
+
+use crate::catalog::Perm;
+
+/// A permission as a profile or grants file states it, with where it was stated.
+#[derive(Debug, Clone)]
+pub struct Entry {
+    pub perm: Perm,
+    pub span: SourceSpan,
+}

@@ -1,0 +1,218 @@
+//! `grantlint catalog`: every scope and v1 permission, as a table or
+//! `grantlint.catalog.v1` JSON with provenance.
+
+use std::io::Write;
+
+use comfy_table::Cell;
+use serde::Serialize;
+
+use super::Style;
+use super::table::new_table;
+use super::words::{class_word, effect_word};
+use crate::catalog::{self, Binding, DataClass, Effect, LabelEvidence, Mapping, MappingBasis, Risk};
+
+pub fn table(v3: bool, v1: bool, style: Style, out: &mut dyn Write) -> std::io::Result<()> {
+    if v3 {
+        let mut t = new_table(
+            style,
+            &[
+                "Scope",
+                "Manage scopes label",
+                "Effect",
+                "Data class",
+                "Risk",
+                "Binding",
+            ],
+        );
+        for s in catalog::scopes() {
+            t.add_row(vec![
+                Cell::new(s.id),
+                Cell::new(format!("{} › {}", s.group, s.label)),
+                Cell::new(effect_word(s.effect)),
+                Cell::new(class_word(s.data_class)),
+                Cell::new(s.risk().as_str()),
+                Cell::new(binding_word(s.binding)),
+            ]);
+        }
+        writeln!(
+            out,
+            "{} ({} scopes)\n{t}",
+            style.bold("Harvest v3 scopes"),
+            catalog::scopes().len()
+        )?;
+    }
+    if v1 {
+        let mut t = new_table(
+            style,
+            &["Label", "Endpoint", "Effect", "Data class", "Risk", "v3", "Mapping"],
+        );
+        for p in catalog::v1_permissions() {
+            let scopes: Vec<&str> = p.v3_scopes().map(|s| s.id).collect();
+            t.add_row(vec![
+                Cell::new(format!("{} › {}", p.group, p.label)),
+                Cell::new(p.key),
+                Cell::new(effect_word(p.effect)),
+                Cell::new(class_word(p.data_class)),
+                Cell::new(p.risk().as_str()),
+                Cell::new(scopes.join("\n")),
+                Cell::new(mapping_word(p.mapping)),
+            ]);
+        }
+        writeln!(
+            out,
+            "{} ({} permissions)\n{t}",
+            style.bold("Harvest v1/v2 permissions"),
+            catalog::v1_permissions().len()
+        )?;
+    }
+    Ok(())
+}
+
+fn binding_word(b: Binding) -> &'static str {
+    match b {
+        Binding::Spec => "spec",
+        Binding::Inferred => "inferred",
+        Binding::None => "none",
+    }
+}
+
+fn mapping_word(m: Mapping) -> &'static str {
+    match m {
+        Mapping::Equivalent => "equivalent",
+        Mapping::Approximate => "approximate",
+        Mapping::None => "none",
+    }
+}
+
+#[derive(Serialize)]
+struct JsonCatalog {
+    schema: &'static str,
+    counts: Counts,
+    risk_rule: Vec<RiskRow>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    scopes: Option<Vec<JsonScope>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    v1_permissions: Option<Vec<JsonV1>>,
+}
+
+#[derive(Serialize)]
+struct Counts {
+    scopes: usize,
+    v1_permissions: usize,
+}
+
+#[derive(Serialize)]
+struct RiskRow {
+    effect: Effect,
+    data_class: DataClass,
+    risk: Risk,
+}
+
+#[derive(Serialize)]
+struct JsonScope {
+    scope: &'static str,
+    group: &'static str,
+    label: &'static str,
+    effect: Effect,
+    data_class: DataClass,
+    risk: Risk,
+    binding: Binding,
+    reference_mark: &'static str,
+    operations: &'static [catalog::Operation],
+    v1_equivalents: Vec<&'static str>,
+    note: &'static str,
+}
+
+#[derive(Serialize)]
+struct JsonV1 {
+    key: &'static str,
+    group: &'static str,
+    label: &'static str,
+    aliases: &'static [&'static str],
+    method: &'static str,
+    path: &'static str,
+    effect: Effect,
+    data_class: DataClass,
+    risk: Risk,
+    on_behalf_of: bool,
+    label_evidence: LabelEvidence,
+    evidence: &'static str,
+    v3_scopes: Vec<&'static str>,
+    mapping: Mapping,
+    mapping_basis: MappingBasis,
+    note: &'static str,
+}
+
+pub fn json(v3: bool, v1: bool, out: &mut dyn Write) -> std::io::Result<()> {
+    const CLASSES: [DataClass; 8] = [
+        DataClass::Reference,
+        DataClass::Jobs,
+        DataClass::Candidate,
+        DataClass::Sensitive,
+        DataClass::Compensation,
+        DataClass::Feedback,
+        DataClass::UserAdmin,
+        DataClass::System,
+    ];
+    let risk_rule = CLASSES
+        .iter()
+        .flat_map(|&c| {
+            [Effect::Read, Effect::Write, Effect::Destroy].map(|e| RiskRow {
+                effect: e,
+                data_class: c,
+                risk: Risk::of(e, c),
+            })
+        })
+        .collect();
+    let report = JsonCatalog {
+        schema: "grantlint.catalog.v1",
+        counts: Counts {
+            scopes: catalog::scopes().len(),
+            v1_permissions: catalog::v1_permissions().len(),
+        },
+        risk_rule,
+        scopes: v3.then(|| {
+            catalog::scopes()
+                .iter()
+                .map(|s| JsonScope {
+                    scope: s.id,
+                    group: s.group,
+                    label: s.label,
+                    effect: s.effect,
+                    data_class: s.data_class,
+                    risk: s.risk(),
+                    binding: s.binding,
+                    reference_mark: s.reference_mark,
+                    operations: s.operations,
+                    v1_equivalents: s.v1_equivalents.iter().map(|&v| catalog::v1(v).key).collect(),
+                    note: s.note,
+                })
+                .collect()
+        }),
+        v1_permissions: v1.then(|| {
+            catalog::v1_permissions()
+                .iter()
+                .map(|p| JsonV1 {
+                    key: p.key,
+                    group: p.group,
+                    label: p.label,
+                    aliases: p.aliases,
+                    method: p.method,
+                    path: p.path,
+                    effect: p.effect,
+                    data_class: p.data_class,
+                    risk: p.risk(),
+                    on_behalf_of: p.on_behalf_of,
+                    label_evidence: p.label_evidence,
+                    evidence: p.evidence,
+                    v3_scopes: p.v3_scopes().map(|s| s.id).collect(),
+                    mapping: p.mapping,
+                    mapping_basis: p.mapping_basis,
+                    note: p.note,
+                })
+                .collect()
+        }),
+    };
+    serde_json::to_writer_pretty(&mut *out, &report)?;
+    writeln!(out)
+}

@@ -1,0 +1,102 @@
+//! `grantlint diff`: what a change adds and removes, as a table, Markdown or JSON.
+
+use std::io::Write;
+
+use comfy_table::Cell;
+
+use super::Style;
+use super::table::new_table;
+use crate::check::diff::{self, Change, DiffResult};
+
+/// The diff as JSON (`grantlint.diff.v1`).
+pub fn json(d: &DiffResult, out: &mut dyn Write) -> std::io::Result<()> {
+    serde_json::to_writer_pretty(&mut *out, d)?;
+    writeln!(out)
+}
+
+fn summary(d: &DiffResult) -> String {
+    let part = |change| {
+        let c = diff::counts(d, change);
+        let total: usize = c.values().sum();
+        let by: Vec<String> = c.iter().rev().map(|(r, n)| format!("{n} {r}")).collect();
+        if by.is_empty() {
+            "0".to_string()
+        } else {
+            format!("{total} ({})", by.join(", "))
+        }
+    };
+    format!("{} added, {} removed", part(Change::Added), part(Change::Removed))
+}
+
+pub fn table(d: &DiffResult, style: Style, out: &mut dyn Write) -> std::io::Result<()> {
+    writeln!(
+        out,
+        "{} {} → {} (compared in {} space)",
+        style.bold("diff"),
+        d.old,
+        d.new,
+        d.space
+    )?;
+    if !d.changes.is_empty() {
+        let mut t = new_table(style, &["Change", "Set", "Risk", "Permission", "Greenhouse screen"]);
+        for c in &d.changes {
+            let sign = match c.change {
+                Change::Added => "+ added",
+                Change::Removed => "- removed",
+            };
+            let approx = if c.approximate { " ≈" } else { "" };
+            t.add_row(vec![
+                Cell::new(sign),
+                Cell::new(c.set),
+                Cell::new(c.risk.as_str()),
+                Cell::new(format!("{}{approx}", c.permission)),
+                Cell::new(format!("{} › {}", c.group, c.label)),
+            ]);
+        }
+        writeln!(out, "{t}")?;
+    }
+    for u in &d.unmapped {
+        writeln!(
+            out,
+            "{}",
+            style.yellow(&format!("note: {u} has no equivalent in {} space", d.space))
+        )?;
+    }
+    let verdict = if d.fails {
+        style.red("FAIL")
+    } else {
+        style.green("PASS")
+    };
+    writeln!(out, "{verdict}: {}", summary(d))
+}
+
+pub fn markdown(d: &DiffResult, out: &mut dyn Write) -> std::io::Result<()> {
+    writeln!(out, "## grantlint diff: {} → {}\n", d.old, d.new)?;
+    writeln!(
+        out,
+        "**{}** · {} · {} space\n",
+        if d.fails { "FAIL" } else { "PASS" },
+        summary(d),
+        d.space
+    )?;
+    if d.changes.is_empty() {
+        return writeln!(out, "No change.");
+    }
+    writeln!(
+        out,
+        "| Change | Set | Risk | Permission | Greenhouse screen |\n|---|---|---|---|---|"
+    )?;
+    for c in &d.changes {
+        let sign = if c.change == Change::Added {
+            "➕ added"
+        } else {
+            "➖ removed"
+        };
+        writeln!(
+            out,
+            "| {sign} | {} | {} | `{}` | {} › {} |",
+            c.set, c.risk, c.permission, c.group, c.label
+        )?;
+    }
+    Ok(())
+}

@@ -1,0 +1,216 @@
+//! One run's results to stdout and to every `--output FORMAT=PATH` file. Formats that can
+//! stream write each result as it arrives; the others collect and render at the end. Files
+//! are written beside their target and renamed into place, so a reader never sees half a
+//! report and a failed run leaves the old file intact. The exit code is computed last, from
+//! the results (only `--exit-zero` changes it, and never an error's).
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use super::{Format, Style, checklist, github, json, junit, markdown, sarif, table};
+use crate::check::{CheckResult, Verdict};
+use crate::error::{EXIT_FINDINGS, Error};
+
+/// Where results go and what the exit code says.
+#[derive(Debug, Clone)]
+pub struct Outputs {
+    /// The format on stdout.
+    pub format: Format,
+    /// Further reports, each in a file.
+    pub files: Vec<(Format, PathBuf)>,
+    /// Exit 0 even when findings fail (errors still exit 2 or 3).
+    pub exit_zero: bool,
+}
+
+/// How many results had each verdict.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Tally {
+    pub pass: usize,
+    pub fail: usize,
+    pub error: usize,
+}
+
+impl Tally {
+    pub fn total(&self) -> usize {
+        self.pass + self.fail + self.error
+    }
+}
+
+/// Whether a format is written result by result.
+fn streams(format: Format) -> bool {
+    matches!(
+        format,
+        Format::Table | Format::Checklist | Format::Github | Format::Summary
+    )
+}
+
+/// Render one result of a streaming format; `first` says whether it is the first result.
+fn render_one(format: Format, r: &CheckResult, first: bool, style: Style, out: &mut dyn Write) -> std::io::Result<()> {
+    match format {
+        Format::Table => table::render_one(r, first, style, out),
+        Format::Checklist => checklist::render_one(r, first, style, out),
+        Format::Github => github::render_one(r, out),
+        Format::Summary => table::render_summary_line(r, Style { color: false, ..style }, out),
+        Format::Json | Format::Sarif | Format::Junit | Format::Markdown => Ok(()),
+    }
+}
+
+/// Render a collecting format over the whole run.
+fn render_all(format: Format, results: &[CheckResult], code: u8, out: &mut dyn Write) -> std::io::Result<()> {
+    match format {
+        Format::Json => json::render(results, out),
+        Format::Sarif => sarif::render(results, code, out),
+        Format::Junit => junit::render(results, out),
+        Format::Markdown => markdown::render(results, out),
+        Format::Table | Format::Checklist | Format::Github | Format::Summary => Ok(()),
+    }
+}
+
+/// A report file being written: a temporary file beside the target.
+struct FileReport {
+    format: Format,
+    path: PathBuf,
+    tmp: tempfile::NamedTempFile,
+}
+
+/// Receives results one by one and writes every report.
+pub struct Emitter<'w> {
+    outputs: Outputs,
+    style: Style,
+    stdout: &'w mut dyn Write,
+    files: Vec<FileReport>,
+    /// Kept only when some report needs the whole run.
+    results: Vec<CheckResult>,
+    collect: bool,
+    tally: Tally,
+    worst: u8,
+}
+
+impl<'w> Emitter<'w> {
+    /// Open every report file (its folder must exist) before any result arrives.
+    pub fn new(outputs: Outputs, style: Style, stdout: &'w mut dyn Write) -> Result<Emitter<'w>, Error> {
+        let mut files = Vec::new();
+        for (format, path) in &outputs.files {
+            files.push(FileReport {
+                format: *format,
+                path: path.clone(),
+                tmp: temp_beside(path)?,
+            });
+        }
+        let collect = !streams(outputs.format) || outputs.files.iter().any(|(f, _)| !streams(*f));
+        Ok(Emitter {
+            outputs,
+            style,
+            stdout,
+            files,
+            results: Vec::new(),
+            collect,
+            tally: Tally::default(),
+            worst: 0,
+        })
+    }
+
+    /// One more result: streaming reports get it now.
+    pub fn push(&mut self, r: CheckResult) -> Result<(), Error> {
+        let first = self.tally.total() == 0;
+        match r.verdict {
+            Verdict::Pass => self.tally.pass += 1,
+            Verdict::Fail => self.tally.fail += 1,
+            Verdict::Error => self.tally.error += 1,
+        }
+        self.worst = self.worst.max(r.exit_code());
+        if streams(self.outputs.format) {
+            render_one(self.outputs.format, &r, first, self.style, self.stdout).map_err(Error::output)?;
+        }
+        for file in &mut self.files {
+            if streams(file.format) {
+                render_one(file.format, &r, first, Style::plain(), file.tmp.as_file_mut())
+                    .map_err(|e| write_error(&file.path, e))?;
+            }
+        }
+        if self.collect {
+            self.results.push(r);
+        }
+        Ok(())
+    }
+
+    /// The exit code the results stand for so far.
+    pub fn exit_code(&self) -> u8 {
+        if self.outputs.exit_zero && self.worst == EXIT_FINDINGS {
+            0
+        } else {
+            self.worst
+        }
+    }
+
+    /// Render the collecting reports, put every file in place, and return the exit code and
+    /// the tally of verdicts.
+    pub fn finish(self) -> Result<(u8, Tally), Error> {
+        let code = self.exit_code();
+        for mut file in self.files {
+            if !streams(file.format) {
+                render_all(file.format, &self.results, code, file.tmp.as_file_mut())
+                    .map_err(|e| write_error(&file.path, e))?;
+            }
+            persist(file.tmp, &file.path)?;
+        }
+        if !streams(self.outputs.format) {
+            render_all(self.outputs.format, &self.results, code, self.stdout).map_err(Error::output)?;
+        }
+        Ok((code, self.tally))
+    }
+}
+
+/// Render a whole run at once, on stdout and into every file; the exit code.
+pub fn emit(results: Vec<CheckResult>, outputs: Outputs, style: Style, stdout: &mut dyn Write) -> Result<u8, Error> {
+    let mut emitter = Emitter::new(outputs, style, stdout)?;
+    for r in results {
+        emitter.push(r)?;
+    }
+    Ok(emitter.finish()?.0)
+}
+
+/// A temporary file in `path`'s folder, created with the mode a new file gets there (the
+/// umask applies).
+fn temp_beside(path: &Path) -> Result<tempfile::NamedTempFile, Error> {
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(".grantlint-");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        builder.permissions(std::fs::Permissions::from_mode(0o666));
+    }
+    builder.tempfile_in(&dir).map_err(|e| write_error(path, e))
+}
+
+/// Flush a finished temporary file and rename it onto `path`, keeping the mode of the file
+/// it replaces.
+fn persist(tmp: tempfile::NamedTempFile, path: &Path) -> Result<(), Error> {
+    tmp.as_file().sync_all().map_err(|e| write_error(path, e))?;
+    if let Ok(meta) = std::fs::metadata(path) {
+        tmp.as_file()
+            .set_permissions(meta.permissions())
+            .map_err(|e| write_error(path, e))?;
+    }
+    tmp.persist(path).map_err(|e| write_error(path, e.error))?;
+    Ok(())
+}
+
+/// Write `bytes` to `path` atomically (see the module comment), keeping an existing file's
+/// mode.
+pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), Error> {
+    let mut tmp = temp_beside(path)?;
+    tmp.write_all(bytes).map_err(|e| write_error(path, e))?;
+    persist(tmp, path)
+}
+
+fn write_error(path: &Path, source: std::io::Error) -> Error {
+    Error::Write {
+        path: path.to_path_buf(),
+        source,
+    }
+}

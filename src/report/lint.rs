@@ -1,0 +1,142 @@
+//! `grantlint lint`: each profile as ok, invalid (with its errors) or with findings (as
+//! diagnostics pointing into the profile), as text or `grantlint.lint.v1` JSON.
+
+use std::io::Write;
+
+use miette::SourceSpan;
+use serde::Serialize;
+
+use super::Style;
+use super::diagnostic;
+use super::json::JsonFinding;
+use crate::error::Error;
+use crate::finding::{Finding, Level};
+use crate::input::library::Found;
+use crate::input::profile::{Origin, Profile};
+use crate::input::source::SourceError;
+
+/// The lint result of one profile file.
+pub struct Linted {
+    pub found: Found,
+    pub outcome: Result<(Profile, Vec<(Finding, SourceSpan)>), Error>,
+}
+
+/// A lint finding as a miette diagnostic pointing into the profile.
+pub fn finding_diagnostic(p: &Profile, finding: &Finding, span: SourceSpan) -> SourceError {
+    let info = finding.kind.info();
+    let label = format!("{}[{}]", finding.level.as_str(), info.id);
+    SourceError::at(&p.src, span, finding.message.clone(), label).with_help(info.help)
+}
+
+fn name(l: &Linted) -> String {
+    match &l.found.origin {
+        Origin::Builtin => format!("{} (built-in)", l.found.id),
+        Origin::File(p) => p.display().to_string(),
+    }
+}
+
+/// Text: a line per profile, its diagnostics, and a closing count.
+pub fn render_text(linted: &[Linted], style: Style, out: &mut dyn Write) -> std::io::Result<()> {
+    let (mut invalid, mut findings) = (0, 0);
+    for l in linted {
+        match &l.outcome {
+            Err(e) => {
+                invalid += 1;
+                writeln!(out, "{} {}", style.red("invalid"), name(l))?;
+                write!(out, "{}", diagnostic::render(e, style.color, style.diagnostic_width))?;
+            }
+            Ok((p, fs)) if fs.is_empty() => writeln!(out, "{} {} — {}", style.green("ok     "), name(l), p.name)?,
+            Ok((p, fs)) => {
+                findings += fs.len();
+                let worst = fs.iter().map(|(f, _)| f.level).max().unwrap_or(Level::Note);
+                let tag = if worst >= Level::Warning {
+                    style.yellow("finding")
+                } else {
+                    style.dim("note   ")
+                };
+                writeln!(out, "{tag} {} — {}", name(l), p.name)?;
+                for (f, span) in fs {
+                    write!(
+                        out,
+                        "{}",
+                        diagnostic::render(&finding_diagnostic(p, f, *span), style.color, style.diagnostic_width)
+                    )?;
+                }
+            }
+        }
+    }
+    writeln!(
+        out,
+        "linted {} profiles: {} invalid, {} findings",
+        linted.len(),
+        invalid,
+        findings
+    )
+}
+
+#[derive(Serialize)]
+struct JsonLint<'a> {
+    schema: &'static str,
+    profiles: Vec<JsonLinted<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonError {
+    message: String,
+    line: Option<usize>,
+    column: Option<usize>,
+    help: Option<String>,
+}
+
+impl JsonError {
+    fn of(e: &SourceError) -> Self {
+        let pos = e.position();
+        JsonError {
+            message: e.message.clone(),
+            line: pos.map(|p| p.0),
+            column: pos.map(|p| p.1),
+            help: e.help.clone(),
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct JsonLinted<'a> {
+    id: &'a str,
+    file: String,
+    valid: bool,
+    errors: Vec<JsonError>,
+    findings: Vec<JsonFinding<'a>>,
+}
+
+/// `grantlint.lint.v1` JSON.
+pub fn render_json(linted: &[Linted], out: &mut dyn Write) -> std::io::Result<()> {
+    let report = JsonLint {
+        schema: "grantlint.lint.v1",
+        profiles: linted
+            .iter()
+            .map(|l| JsonLinted {
+                id: &l.found.id,
+                file: name(l),
+                valid: l.outcome.is_ok(),
+                errors: match &l.outcome {
+                    Err(Error::Inputs(errs)) => errs.iter().map(JsonError::of).collect(),
+                    Err(Error::Input(e)) => vec![JsonError::of(e)],
+                    Err(e) => vec![JsonError {
+                        message: e.to_string(),
+                        line: None,
+                        column: None,
+                        help: None,
+                    }],
+                    Ok(_) => vec![],
+                },
+                findings: match &l.outcome {
+                    Ok((_, fs)) => fs.iter().map(|(f, _)| JsonFinding::of(f)).collect(),
+                    Err(_) => vec![],
+                },
+            })
+            .collect(),
+    };
+    serde_json::to_writer_pretty(&mut *out, &report)?;
+    writeln!(out)
+}
