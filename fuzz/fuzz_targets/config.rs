@@ -1,7 +1,7 @@
 #![no_main]
 //! Any bytes as grantlint.toml.
-use grantlint::config::Config;
-use grantlint::diag::Source;
+use grantlint::input::config::Config;
+use grantlint::input::source::Source;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
