@@ -1,3 +1,7 @@
+// A build script fails the build by panicking: that is how a catalog that contradicts
+// itself is refused.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 //! Compiles catalog/*.tsv into static Rust tables (OUT_DIR/catalog_data.rs), so the binary
 //! never parses catalog text at start-up, and checks the data's invariants at build time:
 //! a catalog that contradicts itself does not build.

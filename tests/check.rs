@@ -1,3 +1,4 @@
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // tests may
 //! Issue "Offline check": grants inputs, comparison, findings, table / JSON / checklist,
 //! exit codes, hostile input. Every test runs the real binary.
 

@@ -1,3 +1,4 @@
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // tests may
 //! Issue "CI gating and reports": waivers, diff, SARIF / JUnit / GitHub / Markdown, migrate,
 //! schema, completions, man page. Every test runs the real binary.
 

@@ -1,3 +1,4 @@
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // tests may
 //! Issue "Core": catalog, profile format, built-in profiles, lint / explain / catalog /
 //! profiles / schema, all through the real binary.
 

@@ -1,3 +1,4 @@
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // tests may
 //! Hostile input to every reader (profiles, grants, config, tokens): each case exits 2 with
 //! a clear message, in bounded time, under a 256 MiB address-space limit, and never panics.
 

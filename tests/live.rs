@@ -1,3 +1,4 @@
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // tests may
 //! Issue "Live audit": the real binary against a local server that plays Greenhouse
 //! (fake-greenhouse, 127.0.0.1 only). Every run is checked for leaked secrets and tokens.
 

@@ -1,3 +1,4 @@
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // tests may
 //! Property tests over random profiles and grants (proptest): the comparison's invariants.
 
 use std::collections::BTreeSet;

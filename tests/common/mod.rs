@@ -1,3 +1,4 @@
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // tests may
 #![allow(dead_code)]
 //! Helpers shared by the integration tests: every test runs the real binary with a
 //! scrubbed environment and a fixed clock.
