@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 
 use miette::Diagnostic;
 
+use crate::input::sanitize::clean;
 use crate::input::source::SourceError;
 
 /// Exit code for "the run found failing findings".
@@ -93,10 +94,11 @@ pub struct LiveError {
 }
 
 impl LiveError {
+    /// A live failure; what a server said reaches it, so it is cleaned of control characters.
     pub fn new(message: impl Into<String>, help: impl Into<String>) -> Self {
         LiveError {
-            message: message.into(),
-            help: help.into(),
+            message: clean(&message.into()).into_owned(),
+            help: clean(&help.into()).into_owned(),
         }
     }
 }

@@ -2,14 +2,9 @@
 //! registry entry (id, description, default level, help), which `explain` shows and which
 //! later feeds SARIF rules, so none of them can drift apart.
 
-use jiff::civil::Date;
 use serde::Serialize;
 
-use crate::catalog::{self, Api, Perm, Risk, V1Permission};
-use crate::input::policy::{ExcessThreshold, Policy, Waiver};
-use crate::input::probe::{ProbeOutcome, Probed};
-use crate::input::profile::{CredentialKind, OtherCredential};
-use crate::input::source::Location;
+use crate::catalog::{Perm, Risk};
 
 /// How serious a kind of finding is by default.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -91,6 +86,12 @@ kinds! {
     NoV3Equivalent => "no-v3-equivalent", Warning,
         "A harvest-v1 profile requires a permission that has no Harvest v3 equivalent; it will break after the v1 retirement (31 Aug 2026).",
         "Find out how the partner does this in v3 and update or migrate the profile.";
+    ProbeInconclusive => "probe-inconclusive", Error,
+        "A read probe of a list endpoint concluded nothing: Greenhouse answered neither 2xx nor 403 (404, 5xx after retries), or the request failed. Whether the scope works is unknown.",
+        "Run the probe again; if it keeps failing, check --base-url, the network and https://status.greenhouse.io. grantlint never counts an inconclusive probe as a pass.";
+    ApproximateMatch => "approximate-match", Note,
+        "A required permission is granted, but only through an approximate v1 -> v3 mapping (on the profile's side, the grant's, or both), so whether the credential really covers it is uncertain.",
+        "Check in Greenhouse that the v3 scope gives the access the v1 permission gave (`grantlint explain` shows each mapping and its basis), or ask the partner for its v3 list.";
     ProbeDisagrees => "probe-disagrees", Warning,
         "A read probe of a list endpoint disagrees with the token: the token claims the scope but Greenhouse refused the read (403), or the token lacks it but Greenhouse answered.",
         "A refusal usually means the token's user (sub) is not a Site Admin, or lacks the advanced permission for private data, or the scope was removed; an answer without the scope means the credential reaches more than it claims.";
@@ -116,9 +117,31 @@ impl Kind {
     pub fn by_id(id: &str) -> Option<Kind> {
         Kind::ALL.iter().copied().find(|k| k.id() == id)
     }
+
+    /// Whether a waiver may excuse findings of this kind: findings about one permission of
+    /// one credential, not failures, lint findings or the waivers' own findings.
+    pub fn waivable(self) -> bool {
+        matches!(
+            self,
+            Kind::Missing
+                | Kind::Excess
+                | Kind::UnmappedRequirement
+                | Kind::UnknownGrant
+                | Kind::ProbeDisagrees
+                | Kind::ProbeInconclusive
+                | Kind::ApproximateMatch
+        )
+    }
 }
 
-/// One finding.
+/// A line of a user's file that something is about (a finding, a waiver).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Location {
+    pub file: String,
+    pub line: usize,
+}
+
+/// One finding. Its constructors, one per kind, are in `check::findings`.
 #[derive(Debug, Clone)]
 pub struct Finding {
     pub kind: Kind,
@@ -139,6 +162,10 @@ pub struct Finding {
     pub waiver_reason: Option<String>,
     pub message: String,
     pub location: Option<Location>,
+    /// What the finding is about, telling it apart from the other findings of its kind for
+    /// the same credential (the permission, an unknown scope's text, a profile): part of
+    /// its SARIF fingerprint.
+    pub subject: String,
 }
 
 /// Where a required or granted permission came from, as a finding reports it: the profiles
@@ -150,257 +177,6 @@ pub struct Basis {
     pub labels: Vec<&'static str>,
     pub approximate: bool,
     pub location: Option<Location>,
-}
-
-/// "scope (Group > label, risk risk)": how a finding names a permission in words.
-fn describe(perm: Perm) -> String {
-    format!(
-        "{} ({} > {}, {} risk)",
-        perm.id(),
-        perm.group(),
-        perm.label(),
-        perm.risk()
-    )
-}
-
-/// One constructor per kind: each kind's message, level, risk and whether it fails are
-/// decided here and nowhere else.
-impl Finding {
-    fn new(kind: Kind, message: String) -> Self {
-        Finding {
-            kind,
-            level: kind.info().level,
-            permission: None,
-            risk: None,
-            profiles: Vec::new(),
-            labels: Vec::new(),
-            approximate: false,
-            fails: kind.info().level >= Level::Warning,
-            waived: false,
-            waiver_reason: None,
-            message,
-            location: None,
-        }
-    }
-
-    fn about(mut self, perm: Perm, basis: Basis) -> Self {
-        self.permission = Some(perm);
-        self.risk = Some(perm.risk());
-        self.labels = if basis.labels.is_empty() {
-            vec![perm.label()]
-        } else {
-            basis.labels
-        };
-        self.profiles = basis.profiles;
-        self.approximate = basis.approximate;
-        self.location = basis.location;
-        self
-    }
-
-    fn about_v1(mut self, v1: &'static V1Permission) -> Self {
-        self.permission = Some(Perm::V1(v1.vid));
-        self.risk = Some(v1.risk());
-        self.labels = vec![v1.label];
-        self
-    }
-
-    /// A required permission the credential lacks: fails unless missing grants do not.
-    pub fn missing(perm: Perm, basis: Basis, policy: &Policy) -> Self {
-        let mut f = Finding::new(Kind::Missing, format!("missing {}", describe(perm))).about(perm, basis);
-        f.fails = policy.fail_on_missing;
-        f
-    }
-
-    /// A grant no profile needs: fails at or above the excess threshold. It is about the
-    /// credential, not about any profile.
-    pub fn excess(perm: Perm, basis: Basis, policy: &Policy) -> Self {
-        let mut f = Finding::new(Kind::Excess, format!("excess {}", describe(perm))).about(perm, basis);
-        f.profiles.clear();
-        f.fails = policy.fail_on_excess.fails(perm.risk());
-        f
-    }
-
-    /// An optional permission that is not granted: a note.
-    pub fn unused_optional(perm: Perm, basis: Basis) -> Self {
-        Finding::new(
-            Kind::UnusedOptional,
-            format!("optional {} is not granted", describe(perm)),
-        )
-        .about(perm, basis)
-    }
-
-    pub fn wrong_credential_type(profile: &str, needs: CredentialKind, location: Location) -> Self {
-        let mut f = Finding::new(
-            Kind::WrongCredentialType,
-            format!(
-                "profile `{profile}` needs a {} credential, not a Harvest credential: every Harvest grant here is excess for it",
-                needs.as_str()
-            ),
-        );
-        f.profiles = vec![profile.to_string()];
-        f.location = Some(location);
-        f
-    }
-
-    pub fn also_needs(profile: &str, other: OtherCredential) -> Self {
-        let mut f = Finding::new(
-            Kind::AlsoNeeds,
-            format!(
-                "profile `{profile}` also needs a {}, which grantlint cannot check",
-                other.as_str()
-            ),
-        );
-        f.profiles = vec![profile.to_string()];
-        f
-    }
-
-    /// A v1 requirement with no v3 equivalent: whether it is covered is unknown.
-    pub fn unmapped_requirement(profile: &str, v1: &'static V1Permission) -> Self {
-        let mut f = Finding::new(
-            Kind::UnmappedRequirement,
-            format!(
-                "profile `{profile}` requires `{}` ({}), which has no Harvest v3 equivalent: whether this credential covers it is unknown. {}",
-                v1.label, v1.key, v1.note
-            ),
-        )
-        .about_v1(v1);
-        f.profiles = vec![profile.to_string()];
-        f
-    }
-
-    /// A v1 grant with no v3 equivalent: fails like an excess grant of its risk.
-    pub fn unknown_v1_grant(v1: &'static V1Permission, policy: &Policy) -> Self {
-        let mut f = Finding::new(
-            Kind::UnknownGrant,
-            format!(
-                "the credential grants `{}` ({}), which has no Harvest v3 equivalent; review it by hand. {}",
-                v1.label, v1.key, v1.note
-            ),
-        )
-        .about_v1(v1);
-        f.fails = policy.fail_on_excess.fails(v1.risk());
-        f
-    }
-
-    /// A scope the catalog does not know: its risk is unknown, so it fails unless excess
-    /// never does.
-    pub fn unrecognized_scope(scope: &str, policy: &Policy) -> Self {
-        let mut f = Finding::new(
-            Kind::UnknownGrant,
-            format!(
-                "the credential grants `{scope}`, which is not in grantlint's catalog (Greenhouse may have added it since); its risk is unknown"
-            ),
-        );
-        f.fails = policy.fail_on_excess != ExcessThreshold::Never;
-        f
-    }
-
-    /// The grants could not be read: always fails (CI fails closed).
-    pub fn grants_unknown(reason: &str) -> Self {
-        let mut f = Finding::new(
-            Kind::GrantsUnknown,
-            format!("the grants of this credential are unknown: {reason}; missing and excess cannot be determined"),
-        );
-        f.fails = true;
-        f
-    }
-
-    /// Where the probe and the token disagree; `None` where they agree or the probe
-    /// concluded nothing.
-    pub fn probe_disagrees(probed: &Probed) -> Option<Self> {
-        let scope = catalog::scope(probed.scope);
-        let path = probed.path;
-        let message = match (probed.claimed, probed.outcome) {
-            (true, ProbeOutcome::Refused) => format!(
-                "the token claims {} but Greenhouse refused GET {path} (403): the token's user may not be a Site Admin, or the scope was removed",
-                scope.id
-            ),
-            (false, ProbeOutcome::Allowed) => format!(
-                "the token does not claim {} but GET {path} answered: the credential reaches more than its scopes say",
-                scope.id
-            ),
-            _ => return None,
-        };
-        Some(Finding::new(Kind::ProbeDisagrees, message).about(Perm::V3(probed.scope), Basis::default()))
-    }
-
-    /// The credential could not be checked; `message` is the failure in one line.
-    pub fn credential_error(message: String) -> Self {
-        Finding::new(Kind::CredentialError, message)
-    }
-
-    pub fn expired_waiver(w: &Waiver, expires: Date) -> Self {
-        let mut f = Finding::new(
-            Kind::ExpiredWaiver,
-            format!(
-                "the waiver for {} on `{}` expired on {expires} (reason was: {})",
-                w.permission.id(),
-                w.credential,
-                w.reason
-            ),
-        );
-        f.permission = Some(w.permission);
-        f.location = Some(w.location.clone());
-        f
-    }
-
-    pub fn unused_waiver(w: &Waiver) -> Self {
-        let mut f = Finding::new(
-            Kind::UnusedWaiver,
-            format!(
-                "the waiver for {} on `{}` matches no finding",
-                w.permission.id(),
-                w.credential
-            ),
-        );
-        f.permission = Some(w.permission);
-        f.location = Some(w.location.clone());
-        f
-    }
-
-    /// A profile that requires every permission of its vocabulary.
-    pub fn requires_everything(profile: &str, how: &str, api: Api, critical: usize, location: Location) -> Self {
-        let mut f = Finding::new(
-            Kind::RequiresEverything,
-            format!(
-                "profile `{profile}` requires every {} permission ({how}), {critical} of them critical",
-                api.as_str()
-            ),
-        );
-        f.profiles = vec![profile.to_string()];
-        f.location = Some(location);
-        f
-    }
-
-    /// A harvest-v1 requirement that will break after the v1 retirement.
-    pub fn no_v3_equivalent(profile: &str, v1: &'static V1Permission, location: Location) -> Self {
-        let mut f = Finding::new(
-            Kind::NoV3Equivalent,
-            format!("`{}` has no Harvest v3 equivalent. {}", v1.label, v1.note),
-        )
-        .about_v1(v1);
-        f.profiles = vec![profile.to_string()];
-        f.location = Some(location);
-        f
-    }
-
-    /// A profile without `source` or `reviewed`; `lacking` names the missing keys.
-    pub fn no_provenance(profile: &str, lacking: &[&str], location: Location) -> Self {
-        let mut f = Finding::new(
-            Kind::NoProvenance,
-            format!("profile `{profile}` has no {}", lacking.join(" and no ")),
-        );
-        f.profiles = vec![profile.to_string()];
-        f.location = Some(location);
-        f
-    }
-
-    /// Notes never fail, whatever a constructor or a later step decided.
-    pub fn settle(&mut self) {
-        if self.level == Level::Note {
-            self.fails = false;
-        }
-    }
 }
 
 #[cfg(test)]

@@ -199,6 +199,16 @@ pub fn v1_label_names() -> impl Iterator<Item = (&'static str, &'static str)> {
 /// The closest known name to `input`: `candidates` are (spelling to compare, name to
 /// suggest) pairs, compared by Jaro-Winkler similarity of the normalised text.
 pub fn suggest<'a>(input: &str, candidates: impl Iterator<Item = (&'a str, &'a str)>) -> Option<&'a str> {
+    suggest_within(input, candidates, 0.8)
+}
+
+/// [`suggest`] with a similarity threshold: a claimed scope the catalog does not know may be
+/// new rather than misspelt, so only a near miss is suggested for it.
+pub fn suggest_within<'a>(
+    input: &str,
+    candidates: impl Iterator<Item = (&'a str, &'a str)>,
+    threshold: f64,
+) -> Option<&'a str> {
     // No real name is this long, and Jaro-Winkler is quadratic in the input's length.
     if input.len() > MAX_NAME_LEN {
         return None;
@@ -206,7 +216,7 @@ pub fn suggest<'a>(input: &str, candidates: impl Iterator<Item = (&'a str, &'a s
     let needle = normalize_label(input);
     candidates
         .map(|(spelling, name)| (strsim::jaro_winkler(&needle, &normalize_label(spelling)), name))
-        .filter(|(score, _)| *score > 0.8)
+        .filter(|(score, _)| *score > threshold)
         .max_by(|a, b| a.0.total_cmp(&b.0))
         .map(|(_, name)| name)
 }

@@ -212,13 +212,17 @@ impl<'a> ProfileSet<'a> {
                 for v1 in translate(entries, space, grants.src.as_ref(), None, &mut granted) {
                     findings.push(Finding::unknown_v1_grant(v1, policy));
                 }
+                for scope in &grants.unrecognized {
+                    let location = grants.src.as_ref().zip(scope.at).map(|(src, at)| src.location(at));
+                    findings.push(Finding::unrecognized_scope(scope, location, policy));
+                }
                 findings.extend(
                     grants
-                        .unrecognized
+                        .unreadable
                         .iter()
-                        .map(|scope| Finding::unrecognized_scope(scope, policy)),
+                        .map(|json| Finding::unreadable_scope(json, policy)),
                 );
-                summary.granted = granted.len() + grants.unrecognized.len();
+                summary.granted = granted.len() + grants.unrecognized.len() + grants.unreadable.len();
                 compare(side, &granted, policy, &mut findings, &mut summary);
             }
         }
@@ -265,9 +269,22 @@ fn compare(
     summary: &mut Summary,
 ) {
     for (perm, why) in &side.required {
-        if !granted.contains_key(perm) {
-            findings.push(Finding::missing(*perm, why.basis(), policy));
-            summary.missing += 1;
+        match granted.get(perm) {
+            None => {
+                findings.push(Finding::missing(*perm, why.basis(), policy));
+                summary.missing += 1;
+            }
+            Some(grant) if why.approximate || grant.approximate => {
+                let mut basis = why.basis();
+                basis.approximate = true;
+                for l in &grant.v1_labels {
+                    if !basis.labels.contains(l) {
+                        basis.labels.push(l);
+                    }
+                }
+                findings.push(Finding::approximate_match(*perm, basis));
+            }
+            Some(_) => {}
         }
     }
     for (perm, why) in granted {

@@ -3,8 +3,10 @@
 //! notes); each scope carries a comment naming the v1 permissions it replaces, `≈` where the
 //! mapping is approximate, and v1 permissions with no v3 equivalent stay as comments.
 
-use super::translate_set;
-use crate::catalog::Api;
+use std::collections::BTreeSet;
+
+use super::{Translated, translate_set};
+use crate::catalog::{Api, Perm};
 use crate::input::Entry;
 use crate::input::profile::Profile;
 
@@ -20,13 +22,26 @@ fn top_level_key(line: &str) -> Option<&str> {
         .then_some(key)
 }
 
-fn block(key: &str, entries: &[Entry], requires_all: bool) -> String {
+/// One migrated list. `required` holds the scopes the `permissions` list already has: an
+/// optional v1 permission that maps onto one of them is covered there, and says so.
+fn block(key: &str, entries: &[Entry], requires_all: bool, required: &BTreeSet<Perm>) -> String {
     if requires_all {
         return format!("{key}: all  # migrated from harvest-v1 `all`: every v3 scope\n");
     }
-    let (set, unmapped) = translate_set(entries, Api::HarvestV3);
-    if set.is_empty() && unmapped.is_empty() {
+    let (mut set, unmapped) = translate_set(entries, Api::HarvestV3);
+    let covered: Vec<(Perm, Translated)> = set
+        .iter()
+        .filter(|(perm, _)| required.contains(perm))
+        .map(|(perm, why)| (*perm, why.clone()))
+        .collect();
+    set.retain(|perm, _| !required.contains(perm));
+    if set.is_empty() && unmapped.is_empty() && covered.is_empty() {
         return format!("{key}: []\n");
+    }
+    if set.is_empty() && unmapped.is_empty() {
+        let mut out = format!("{key}: []\n");
+        push_covered(&mut out, &covered);
+        return out;
     }
     let mut out = format!("{key}:\n");
     if key == "permissions" {
@@ -45,7 +60,27 @@ fn block(key: &str, entries: &[Entry], requires_all: bool) -> String {
             p.label, p.key, p.note
         ));
     }
+    push_covered(&mut out, &covered);
     out
+}
+
+/// Comments for optional v1 permissions whose scope is already required.
+fn push_covered(out: &mut String, covered: &[(Perm, Translated)]) {
+    for (perm, why) in covered {
+        out.push_str(&format!(
+            "  # {} is required above, which also covers {}\n",
+            perm.id(),
+            why.v1_labels.join("; ")
+        ));
+    }
+}
+
+/// The scopes the migrated `permissions` list holds.
+fn required_scopes(profile: &Profile) -> BTreeSet<Perm> {
+    translate_set(&profile.permissions, Api::HarvestV3)
+        .0
+        .into_keys()
+        .collect()
 }
 
 /// The migrated text of a harvest-v1 profile.
@@ -75,6 +110,7 @@ pub fn migrate(profile: &Profile) -> Result<String, String> {
             }
         }
     }
+    let required = required_scopes(profile);
     let mut out = String::with_capacity(text.len());
     let mut saw_optional = false;
     for (key, content) in &blocks {
@@ -87,18 +123,26 @@ pub fn migrate(profile: &Profile) -> Result<String, String> {
             Some("api") => out.push_str(&format!("{leading}api: harvest-v3\n")),
             Some("permissions") => out.push_str(&format!(
                 "{leading}{}",
-                block("permissions", &profile.permissions, profile.requires_all)
+                block(
+                    "permissions",
+                    &profile.permissions,
+                    profile.requires_all,
+                    &BTreeSet::new()
+                )
             )),
             Some("optional") => {
                 saw_optional = true;
-                out.push_str(&format!("{leading}{}", block("optional", &profile.optional, false)));
+                out.push_str(&format!(
+                    "{leading}{}",
+                    block("optional", &profile.optional, false, &required)
+                ));
             }
             _ => out.push_str(content),
         }
     }
     out.push_str(&pending);
     if !saw_optional && !profile.optional.is_empty() {
-        out.push_str(&block("optional", &profile.optional, false));
+        out.push_str(&block("optional", &profile.optional, false, &required));
     }
     Ok(out)
 }

@@ -4,6 +4,7 @@
 
 pub mod compare;
 pub mod diff;
+pub mod findings;
 pub mod lint;
 pub mod migrate;
 pub mod probe;
@@ -17,9 +18,9 @@ pub use compare::{ProfileSet, Translated, check, translate_set};
 
 use crate::catalog::{Api, Perm};
 use crate::error::{EXIT_FINDINGS, EXIT_INPUT, EXIT_LIVE, Error, LiveError};
+use crate::finding::Location;
 use crate::finding::{Finding, Kind};
 use crate::input::grants::GrantsSource;
-use crate::input::source::Location;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "snake_case")]

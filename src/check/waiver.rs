@@ -5,7 +5,7 @@ use jiff::civil::Date;
 
 use super::CheckResult;
 use crate::catalog::{self, Perm};
-use crate::finding::{Finding, Kind};
+use crate::finding::Finding;
 use crate::input::policy::Waiver;
 
 /// Whether `w` names the finding's permission, in either vocabulary: a v1 permission also
@@ -50,7 +50,7 @@ pub fn apply_one(r: &mut CheckResult, waivers: &[Waiver], today: Date, disabled:
         let mut used = false;
         for f in r.findings.iter_mut() {
             let Some(perm) = f.permission else { continue };
-            if matches!(f.kind, Kind::ExpiredWaiver | Kind::UnusedWaiver) || !covers(w, perm) {
+            if f.kind != w.kind || !covers(w, perm) {
                 continue;
             }
             f.waived = true;

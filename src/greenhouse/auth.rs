@@ -12,7 +12,7 @@ use crate::catalog;
 use crate::error::LiveError;
 use crate::input::grants::{GrantState, Grants, GrantsSource};
 use crate::input::secrets::LiveCredential;
-use crate::input::token::{Claims, jwt_claims, scope_claim};
+use crate::input::token::{Claims, active_state, jwt_claims, scope_claim};
 use crate::secret::Secret;
 
 /// Which answer the grants were read from.
@@ -108,13 +108,13 @@ async fn introspect(
     let Ok(claims) = serde_json::from_str::<Claims>(&resp.body) else {
         return Ok(Err(NoIntrospection::NotJson));
     };
-    if claims.get("active").and_then(|v| v.as_bool()) == Some(false) {
+    if let Err(why) = active_state(&claims) {
         return Err(LiveError::new(
             format!(
-                "{what}: Greenhouse says the token it just issued for `{}` is not active",
+                "{what}: the introspection answer for the token Greenhouse just issued to `{}` does not make it active: {why}",
                 cred.name
             ),
-            "the credential may have been revoked or its scopes removed in Dev Center",
+            "only `\"active\": true` means an active token; the credential may have been revoked or its scopes removed in Dev Center, or --auth-url points at a server that does not speak RFC 7662",
         ));
     }
     if scope_claim(&claims).is_none() {

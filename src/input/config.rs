@@ -17,6 +17,7 @@ use super::source::{Source, SourceError};
 use super::spanned::{self, Spanned};
 use crate::catalog::{self, Api, Perm};
 use crate::error::Error;
+use crate::finding::Kind;
 use crate::greenhouse::endpoint;
 
 #[derive(Debug, Deserialize)]
@@ -42,6 +43,8 @@ struct RawConfig {
 #[serde(deny_unknown_fields)]
 struct RawWaiver {
     credential: Spanned<String>,
+    #[serde(default)]
+    kind: Option<Spanned<String>>,
     permission: Spanned<String>,
     reason: Spanned<String>,
     #[serde(default)]
@@ -493,14 +496,42 @@ impl Reader<'_> {
             },
             None => None,
         };
+        let kind = self.waiver_kind(w.kind.as_ref());
         let permission = self.waiver_permission(&w.permission)?;
         Some(Waiver {
             credential: w.credential.value.clone(),
+            kind: kind?,
             permission,
             reason: w.reason.value.trim().to_string(),
             expires,
             location: self.src.location(w.permission.span.offset()),
         })
+    }
+
+    /// The kind of finding a waiver excuses: `excess` unless it says; a kind a waiver cannot
+    /// excuse (a failure, a lint finding) is an error.
+    fn waiver_kind(&mut self, raw: Option<&Spanned<String>>) -> Option<Kind> {
+        let Some(raw) = raw else {
+            return Some(Kind::Excess);
+        };
+        let waivable = || Kind::ALL.iter().copied().filter(|k| k.waivable());
+        match Kind::by_id(raw.value.trim()) {
+            Some(kind) if kind.waivable() => Some(kind),
+            found => {
+                let names: Vec<&str> = waivable().map(Kind::id).collect();
+                let message = match found {
+                    Some(k) => format!("a waiver cannot excuse `{}` findings", k.id()),
+                    None => format!("unknown finding kind `{}`", catalog::shorten(&raw.value)),
+                };
+                let mut err = SourceError::at(self.src, raw.span, message, "here");
+                err = match catalog::suggest(&raw.value, catalog::same(names.iter().copied())) {
+                    Some(s) if found.is_none() => err.with_help(format!("did you mean `{s}`?")),
+                    _ => err.with_help(format!("a waiver excuses one of: {}", names.join(", "))),
+                };
+                self.errors.push(err);
+                None
+            }
+        }
     }
 
     /// A waiver may name a scope or a v1 permission; an unknown name is reported in the

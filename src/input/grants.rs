@@ -64,8 +64,22 @@ pub struct Grants {
     pub caveats: Vec<String>,
     /// Scope strings the credential claims that are not in grantlint's catalog (Greenhouse
     /// adds scopes over time). Each becomes an `unknown-grant` finding; none is dropped.
-    pub unrecognized: Vec<String>,
+    pub unrecognized: Vec<UnknownScope>,
+    /// Entries of a scope claim that are not strings at all (as JSON). Each becomes an
+    /// `unknown-grant` finding too.
+    pub unreadable: Vec<String>,
     pub src: Option<Source>,
+}
+
+/// A claimed scope that is not in the catalog.
+#[derive(Debug, Clone)]
+pub struct UnknownScope {
+    /// As claimed (shortened when absurdly long).
+    pub text: String,
+    /// The nearest known scope, if one is close.
+    pub suggestion: Option<&'static str>,
+    /// Where in the grants' source it was written, when it came from a file.
+    pub at: Option<usize>,
 }
 
 /// The text format of a grants input.
@@ -87,6 +101,7 @@ impl Grants {
             state: GrantState::Unknown { reason: String::new() },
             caveats: Vec::new(),
             unrecognized: Vec::new(),
+            unreadable: Vec::new(),
             src: None,
         }
     }

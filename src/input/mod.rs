@@ -9,6 +9,7 @@ pub mod library;
 pub mod policy;
 pub mod probe;
 pub mod profile;
+pub mod sanitize;
 pub mod secrets;
 pub mod source;
 pub mod spanned;

@@ -3,8 +3,8 @@
 
 use jiff::civil::Date;
 
-use super::source::Location;
 use crate::catalog::{Perm, Risk};
+use crate::finding::{Kind, Location};
 
 /// Fail on excess grants at or above a risk, or never.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -51,6 +51,8 @@ impl Default for Policy {
 #[derive(Debug, Clone)]
 pub struct Waiver {
     pub credential: String,
+    /// The kind of finding it excuses (`excess` unless the config says otherwise).
+    pub kind: Kind,
     pub permission: Perm,
     pub reason: String,
     /// The waiver holds through that day.

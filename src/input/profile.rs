@@ -11,6 +11,7 @@ use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde::{Deserialize, Serialize};
 
 use super::Entry;
+use super::sanitize;
 use super::source::{Source, SourceError, yaml_options};
 use super::spanned::Spanned;
 use crate::catalog::{self, Api, Mapping, Perm, Unresolved};
@@ -220,7 +221,7 @@ impl Profile {
             seen: HashMap::new(),
         };
         let api = raw.api.value;
-        let name = raw.name.value.trim().to_string();
+        let name = sanitize::clean_line(raw.name.value.trim());
         if name.is_empty() {
             v.error(raw.name.span, "`name` is empty".into(), "give the integration a name");
         }
@@ -247,7 +248,7 @@ impl Profile {
         Ok(Profile {
             id: id.to_string(),
             name,
-            vendor: raw.vendor.map(|v| v.value),
+            vendor: raw.vendor.map(|v| sanitize::clean_line(&v.value)),
             api,
             credential,
             also_needs: raw
@@ -258,7 +259,7 @@ impl Profile {
                 .collect(),
             source: raw.source.map(|s| s.value),
             reviewed: raw.reviewed.map(|s| s.value),
-            notes: raw.notes,
+            notes: raw.notes.map(|n| sanitize::clean(&n).into_owned()),
             requires_all,
             permissions,
             optional,
@@ -461,10 +462,11 @@ pub fn parse_date(s: &str) -> Result<jiff::civil::Date, &'static str> {
     jiff::civil::Date::new(year, month as i8, day as i8).map_err(|_| "no such day in that month")
 }
 
-/// The id of a profile file: its stem.
+/// The id of a profile file (or the default name of a grants file): its stem, without
+/// control characters.
 pub fn id_of_path(path: &Path) -> String {
     path.file_stem()
-        .map(|s| s.to_string_lossy().into_owned())
+        .map(|s| sanitize::clean_line(&s.to_string_lossy()))
         .unwrap_or_default()
 }
 

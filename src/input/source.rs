@@ -7,7 +7,9 @@ use std::sync::{Arc, OnceLock};
 
 use miette::{Diagnostic, LabeledSpan, NamedSource, SourceSpan};
 
+use super::sanitize;
 use crate::error::Error;
+use crate::finding::Location;
 
 /// Largest input file grantlint reads. Real profiles and grants are a few KiB; anything
 /// this large is a mistake or an attack, and is refused before it is parsed.
@@ -16,13 +18,23 @@ pub const MAX_INPUT_BYTES: u64 = 4 * 1024 * 1024;
 /// Longest line a diagnostic quotes; past it, the position is given in words.
 const MAX_SNIPPET_LINE: usize = 400;
 
-/// A text the user gave us.
-#[derive(Clone, Debug)]
+/// A text the user gave us. Its `Debug` names it and gives its length only: the text may
+/// hold a token.
+#[derive(Clone)]
 pub struct Source {
     pub name: String,
     pub text: Arc<str>,
     /// Byte offset of the start of every line, built on first use and shared by clones.
     lines: Arc<OnceLock<Vec<usize>>>,
+}
+
+impl std::fmt::Debug for Source {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Source")
+            .field("name", &self.name)
+            .field("bytes", &self.text.len())
+            .finish()
+    }
 }
 
 impl Source {
@@ -85,8 +97,14 @@ impl Source {
         }
     }
 
+    /// The text as diagnostics quote it: control characters replaced and secrets masked,
+    /// byte for byte, so spans still point at the right place.
     pub fn named(&self) -> NamedSource<Arc<str>> {
-        NamedSource::new(self.name.clone(), self.text.clone()).with_language("yaml")
+        let text: Arc<str> = match sanitize::quotable(&self.text) {
+            std::borrow::Cow::Borrowed(_) => self.text.clone(),
+            std::borrow::Cow::Owned(safe) => safe.into(),
+        };
+        NamedSource::new(sanitize::clean_line(&self.name), text).with_language("yaml")
     }
 
     /// The file path to cite in reports (a built-in profile is cited by its repository path).
@@ -117,13 +135,6 @@ impl Source {
         let col = self.text.get(start..offset).map_or(0, |s| s.chars().count()) + 1;
         (line, col)
     }
-}
-
-/// A line of a user's file that something is about (a finding, a waiver).
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
-pub struct Location {
-    pub file: String,
-    pub line: usize,
 }
 
 impl Source {
@@ -176,16 +187,19 @@ impl SourceError {
             // position in words instead.
             let (line, col) = src.position_of(offset);
             return SourceError {
-                message: format!("{message} (at {}:{line}:{col})", src.name),
+                message: sanitize::clean(&format!("{message} (at {}:{line}:{col})", src.name)).into_owned(),
                 src: Source::new(src.name.clone(), "").named(),
                 labels: vec![],
                 help: None,
             };
         }
         SourceError {
-            message,
+            message: sanitize::clean(&message).into_owned(),
             src: src.named(),
-            labels: vec![LabeledSpan::new_primary_with_span(Some(label.into()), span)],
+            labels: vec![LabeledSpan::new_primary_with_span(
+                Some(sanitize::clean_line(&label.into())),
+                span,
+            )],
             help: None,
         }
     }
@@ -193,7 +207,7 @@ impl SourceError {
     /// An error about the file as a whole (no position to point at).
     pub fn whole(src: Source, message: String, help: Option<String>) -> Self {
         SourceError {
-            message: format!("{}: {message}", src.name),
+            message: sanitize::clean(&format!("{}: {message}", src.name)).into_owned(),
             src: src.named(),
             labels: vec![],
             help,
@@ -201,7 +215,7 @@ impl SourceError {
     }
 
     pub fn with_help(mut self, help: impl Into<String>) -> Self {
-        self.help = Some(help.into());
+        self.help = Some(sanitize::clean(&help.into()).into_owned());
         self
     }
 

@@ -4,28 +4,62 @@
 
 use base64::Engine as _;
 use jiff::Timestamp;
-use miette::SourceSpan;
 use serde::Deserialize;
 use serde::de;
 
 use super::Entry;
-use super::grants::{GrantState, Grants, GrantsSource, resolve_all};
+use super::grants::{GrantState, Grants, GrantsSource, UnknownScope};
 use super::source::{Source, SourceError};
 use super::spanned::Spanned;
 use crate::catalog::{self, Api, Perm};
 use crate::error::Error;
+use crate::secret::Secret;
 
 /// The claims of a token or an introspection response.
 pub type Claims = serde_json::Map<String, serde_json::Value>;
 
+/// What a scope claim holds: its scope strings, and any entry that is not a string (as
+/// JSON), which grantlint reports rather than drops.
+#[derive(Debug, Default)]
+pub struct ScopeClaim {
+    pub scopes: Vec<String>,
+    pub unreadable: Vec<String>,
+}
+
 /// The scopes a token or introspection response claims: `scope` (space-separated string or
 /// array), `scp` or `scopes`. `None` when there is no such claim.
-pub fn scope_claim(claims: &Claims) -> Option<Vec<String>> {
+pub fn scope_claim(claims: &Claims) -> Option<ScopeClaim> {
     ["scope", "scp", "scopes"].iter().find_map(|k| match claims.get(*k)? {
-        serde_json::Value::String(s) => Some(s.split_whitespace().map(str::to_string).collect()),
-        serde_json::Value::Array(a) => Some(a.iter().filter_map(|v| v.as_str().map(str::to_string)).collect()),
+        serde_json::Value::String(s) => Some(ScopeClaim {
+            scopes: s.split_whitespace().map(str::to_string).collect(),
+            unreadable: Vec::new(),
+        }),
+        serde_json::Value::Array(a) => {
+            let mut claim = ScopeClaim::default();
+            for v in a {
+                match v.as_str() {
+                    Some(s) => claim.scopes.push(s.to_string()),
+                    None => claim.unreadable.push(catalog::shorten(&v.to_string())),
+                }
+            }
+            Some(claim)
+        }
         _ => None,
     })
+}
+
+/// Whether an introspection response's `active` is the JSON boolean `true` (RFC 7662: only
+/// then is the token active), and if not, what it is in words.
+pub fn active_state(claims: &Claims) -> Result<(), String> {
+    match claims.get("active") {
+        Some(serde_json::Value::Bool(true)) => Ok(()),
+        Some(serde_json::Value::Bool(false)) => Err("it says the token is not active".into()),
+        None => Err("it has no `active` field".into()),
+        Some(other) => Err(format!(
+            "its `active` is {}, not the boolean true",
+            catalog::shorten(&other.to_string())
+        )),
+    }
 }
 
 /// The claims of a JWT, decoded without verifying its signature. The error says why the text
@@ -43,42 +77,87 @@ pub fn jwt_claims(token: &str) -> Result<Claims, &'static str> {
 }
 
 /// Resolve claimed scope strings: known ones become entries (duplicates ignored), the rest
-/// are returned as unrecognised.
-pub fn resolve_claimed(scopes: Vec<String>) -> (Vec<Entry>, Vec<String>) {
+/// are returned as unknown, each with the nearest known scope.
+pub fn resolve_claimed(scopes: Vec<String>) -> (Vec<Entry>, Vec<UnknownScope>) {
     let mut entries: Vec<Entry> = Vec::new();
-    let mut unrecognized = Vec::new();
+    let mut unknown: Vec<UnknownScope> = Vec::new();
     for s in scopes {
-        match catalog::scope_by_id(&s) {
-            Some(id) => {
-                let perm = Perm::V3(id);
-                if !entries.iter().any(|e| e.perm == perm) {
-                    entries.push(Entry {
-                        perm,
-                        span: (0, 0).into(),
-                    });
-                }
+        claim_one(&s, None, &mut entries, &mut unknown);
+    }
+    (entries, unknown)
+}
+
+/// One claimed scope, at `at` in a file when it came from one.
+fn claim_one(scope: &str, at: Option<usize>, entries: &mut Vec<Entry>, unknown: &mut Vec<UnknownScope>) {
+    match catalog::scope_by_id(scope) {
+        Some(id) => {
+            let perm = Perm::V3(id);
+            if !entries.iter().any(|e| e.perm == perm) {
+                entries.push(Entry {
+                    perm,
+                    span: (at.unwrap_or(0), 0).into(),
+                });
             }
-            None => {
-                let s = catalog::shorten(&s);
-                if !unrecognized.contains(&s) {
-                    unrecognized.push(s);
-                }
+        }
+        None => {
+            let text = catalog::shorten(scope);
+            if !unknown.iter().any(|u| u.text == text) {
+                let ids = catalog::same(catalog::scopes().iter().map(|s| s.id));
+                let suggestion = catalog::suggest_within(scope, ids, 0.95);
+                unknown.push(UnknownScope { text, suggestion, at });
             }
         }
     }
-    (entries, unrecognized)
 }
 
 /// What a saved RFC 7662 introspection response or token response says (other fields are
 /// ignored), read in the same pass as a grants file.
 #[derive(Debug, Default)]
 pub(super) struct TokenFields {
-    active: Option<Spanned<bool>>,
+    active: Option<Spanned<Active>>,
     scope: Option<Spanned<ScopeField>>,
     scopes: Option<Spanned<ScopeField>>,
     scp: Option<Spanned<ScopeField>>,
-    access_token: Option<String>,
+    access_token: Option<Secret>,
     client_id: Option<String>,
+}
+
+/// `active` as written: the boolean `true`, or anything else (shown in the error).
+#[derive(Debug)]
+enum Active {
+    True,
+    Not(String),
+}
+
+impl<'de> Deserialize<'de> for Active {
+    fn deserialize<D: de::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl de::Visitor<'_> for V {
+            type Value = Active;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("true or false")
+            }
+            fn visit_bool<E: de::Error>(self, v: bool) -> Result<Active, E> {
+                Ok(if v { Active::True } else { Active::Not("false".into()) })
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Active, E> {
+                Ok(Active::Not(format!("the string {:?}", catalog::shorten(v))))
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<Active, E> {
+                Ok(Active::Not(format!("the number {v}")))
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<Active, E> {
+                Ok(Active::Not(format!("the number {v}")))
+            }
+            fn visit_f64<E: de::Error>(self, v: f64) -> Result<Active, E> {
+                Ok(Active::Not(format!("the number {v}")))
+            }
+            fn visit_unit<E: de::Error>(self) -> Result<Active, E> {
+                Ok(Active::Not("null".into()))
+            }
+        }
+        d.deserialize_any(V)
+    }
 }
 
 impl TokenFields {
@@ -96,7 +175,7 @@ impl TokenFields {
             "scope" => self.scope = Some(map.next_value()?),
             "scopes" => self.scopes = Some(map.next_value()?),
             "scp" => self.scp = Some(map.next_value()?),
-            "access_token" => self.access_token = map.next_value::<Option<LooseString>>()?.map(|s| s.0),
+            "access_token" => self.access_token = map.next_value::<Option<LooseString>>()?.map(|s| Secret::new(s.0)),
             _ => self.client_id = map.next_value::<Option<LooseString>>()?.map(|s| s.0),
         }
         Ok(())
@@ -171,34 +250,39 @@ impl Grants {
     /// A saved introspection response (its scope field) or token response (the scopes in its
     /// JWT's claims).
     pub(super) fn from_token_response(src: Source, raw: TokenFields, read_at: Timestamp) -> Result<Grants, Error> {
-        if let Some(active) = &raw.active
-            && !active.value
+        if let Some(Spanned {
+            value: Active::Not(what),
+            span,
+        }) = &raw.active
         {
-            return Err(SourceError::at(
-                &src,
-                active.span,
-                "the introspection response says the token is not active".into(),
-                "inactive",
-            )
-            .with_help("the token expired or was revoked, so it grants nothing; introspect a fresh token")
-            .into());
+            let message = if what == "false" {
+                "the introspection response says the token is not active".to_string()
+            } else {
+                format!("the introspection response does not say the token is active: `active` is {what}, not true")
+            };
+            return Err(SourceError::at(&src, *span, message, "not active")
+                .with_help("only `\"active\": true` means an active token; an expired or revoked token grants nothing, so introspect a fresh one")
+                .into());
         }
         let mut grants = Grants::empty(GrantsSource::Introspection, src.name.clone(), read_at);
         grants.credential = raw.client_id;
         match (raw.scope.or(raw.scopes).or(raw.scp), raw.access_token) {
             (Some(field), _) => {
+                let (entries, unknown) = scope_entries(&src, &field);
                 grants.state = GrantState::Known {
                     api: Api::HarvestV3,
-                    entries: scope_entries(&src, &field)?,
+                    entries,
                 };
+                grants.unrecognized = unknown;
             }
             // A saved token response: the scopes, if any, are in the JWT's claims.
             (None, Some(token)) => {
-                let from_jwt = Grants::from_jwt(&token, &src.name, read_at)?;
+                let from_jwt = Grants::from_jwt(token.expose(), &src.name, read_at)?;
                 grants.source = GrantsSource::Token;
                 grants.state = from_jwt.state;
                 grants.caveats = from_jwt.caveats;
                 grants.unrecognized = from_jwt.unrecognized;
+                grants.unreadable = from_jwt.unreadable;
             }
             (None, None) => {
                 grants.state = GrantState::Unknown {
@@ -249,46 +333,47 @@ impl Grants {
                     reason: format!("{what} has no `scope` or `scp` claim; its scopes cannot be read from it"),
                 }
             }
-            Some(list) => {
-                let (entries, unrecognized) = resolve_claimed(list);
+            Some(claim) => {
+                let (entries, unrecognized) = resolve_claimed(claim.scopes);
                 grants.state = GrantState::Known {
                     api: Api::HarvestV3,
                     entries,
                 };
                 grants.unrecognized = unrecognized;
+                grants.unreadable = claim.unreadable;
             }
         }
         grants
     }
 }
 
-/// The scopes of an introspection response's `scope` field, each with its own span.
-fn scope_entries(src: &Source, field: &Spanned<ScopeField>) -> Result<Vec<Entry>, Error> {
+/// The scopes of an introspection response's `scope` field, each at its own place: known
+/// ones as entries, the rest as unknown scopes (reported as findings, as live).
+fn scope_entries(src: &Source, field: &Spanned<ScopeField>) -> (Vec<Entry>, Vec<UnknownScope>) {
+    let (mut entries, mut unknown) = (Vec::new(), Vec::new());
     match &field.value {
-        ScopeField::List(items) => resolve_all(src, Api::HarvestV3, items.iter(), false),
+        ScopeField::List(items) => {
+            for item in items {
+                claim_one(&item.value, Some(item.span.offset()), &mut entries, &mut unknown);
+            }
+        }
         ScopeField::Text(text) => {
             // Point each word at its place inside the string literal when it can be found there.
             let start = field.span.offset();
             let end = (start + field.span.len()).min(src.text.len());
             let literal = src.text.get(start..end).unwrap_or("");
             let mut cursor = 0;
-            let words: Vec<Spanned<String>> = text
-                .split_whitespace()
-                .map(|w| {
-                    let span: SourceSpan = match literal[cursor..].find(w) {
-                        Some(i) => {
-                            cursor += i + w.len();
-                            (start + cursor - w.len(), w.len()).into()
-                        }
-                        None => field.span,
-                    };
-                    Spanned {
-                        value: w.to_string(),
-                        span,
+            for w in text.split_whitespace() {
+                let at = match literal.get(cursor..).and_then(|rest| rest.find(w)) {
+                    Some(i) => {
+                        cursor += i + w.len();
+                        start + cursor - w.len()
                     }
-                })
-                .collect();
-            resolve_all(src, Api::HarvestV3, words.iter(), false)
+                    None => start,
+                };
+                claim_one(w, Some(at), &mut entries, &mut unknown);
+            }
         }
     }
+    (entries, unknown)
 }

@@ -10,6 +10,7 @@ use std::path::{Path, PathBuf};
 use super::{Format, Style, checklist, github, json, junit, markdown, sarif, table};
 use crate::check::{CheckResult, Verdict};
 use crate::error::{EXIT_FINDINGS, Error};
+use crate::input::sanitize::{clean_in_place, clean_line_in_place};
 
 /// Where results go and what the exit code says.
 #[derive(Debug, Clone)]
@@ -111,7 +112,8 @@ impl<'w> Emitter<'w> {
     }
 
     /// One more result: streaming reports get it now.
-    pub fn push(&mut self, r: CheckResult) -> Result<(), Error> {
+    pub fn push(&mut self, mut r: CheckResult) -> Result<(), Error> {
+        clean_result(&mut r);
         let first = self.tally.total() == 0;
         match r.verdict {
             Verdict::Pass => self.tally.pass += 1,
@@ -158,6 +160,28 @@ impl<'w> Emitter<'w> {
             render_all(self.outputs.format, &self.results, code, self.stdout).map_err(Error::output)?;
         }
         Ok((code, self.tally))
+    }
+}
+
+/// Every text of a result that came from outside (names, origins, server messages, waiver
+/// reasons) without control characters, for every format alike.
+fn clean_result(r: &mut CheckResult) {
+    clean_line_in_place(&mut r.credential);
+    clean_line_in_place(&mut r.grants_origin);
+    r.profiles.iter_mut().for_each(clean_line_in_place);
+    r.caveats.iter_mut().for_each(clean_in_place);
+    for f in &mut r.findings {
+        clean_in_place(&mut f.message);
+        f.profiles.iter_mut().for_each(clean_line_in_place);
+        if let Some(reason) = &mut f.waiver_reason {
+            clean_line_in_place(reason);
+        }
+        if let Some(at) = &mut f.location {
+            clean_line_in_place(&mut at.file);
+        }
+    }
+    if let Some(at) = &mut r.anchor {
+        clean_line_in_place(&mut at.file);
     }
 }
 

@@ -9,8 +9,8 @@ use serde_sarif::sarif;
 
 use super::finding_message;
 use crate::check::{CheckResult, Verdict};
+use crate::finding::Location;
 use crate::finding::{Finding, Kind, Level};
-use crate::input::source::Location;
 
 pub const SARIF_SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
 
@@ -93,7 +93,6 @@ pub fn build(results: &[CheckResult], exit_code: u8) -> sarif::Sarif {
     let mut out = Vec::new();
     for r in results {
         for f in &r.findings {
-            let permission = f.permission.map(|p| p.id()).unwrap_or("");
             let mut props = BTreeMap::new();
             props.insert("credential".to_string(), serde_json::json!(r.credential));
             props.insert("profiles".to_string(), serde_json::json!(f.profiles));
@@ -105,7 +104,7 @@ pub fn build(results: &[CheckResult], exit_code: u8) -> sarif::Sarif {
             let mut fingerprints = BTreeMap::new();
             fingerprints.insert(
                 "grantlint/v1".to_string(),
-                fingerprint(&[&r.credential, f.kind.id(), permission]),
+                fingerprint(&[&r.credential, f.kind.id(), &f.subject]),
             );
             let level = if f.fails && !f.waived {
                 sarif::ResultLevel::Error

@@ -48,7 +48,8 @@ fn status(f: &Finding) -> Cell {
         Kind::UnknownGrant => "UNKNOWN",
         Kind::UnmappedRequirement => "UNKNOWN",
         Kind::UnusedOptional => "optional",
-        Kind::ProbeDisagrees => "PROBE",
+        Kind::ProbeDisagrees | Kind::ProbeInconclusive => "PROBE",
+        Kind::ApproximateMatch => "granted ≈",
         _ => f.kind.id(),
     };
     let c = Cell::new(text);
@@ -188,13 +189,19 @@ fn summary_line(r: &CheckResult, style: Style, hint: bool) -> String {
         format!("{} excess ({})", r.summary.excess, by_risk.join(", "))
     };
     let s = &r.summary;
+    let approximate = r.findings.iter().filter(|f| f.kind == Kind::ApproximateMatch).count();
+    let approximate = if approximate > 0 {
+        format!(" ({approximate} only through ≈ mappings)")
+    } else {
+        String::new()
+    };
     let hint = if hint && s.missing + s.excess > 0 {
         " · --format checklist shows what to tick and untick"
     } else {
         ""
     };
     format!(
-        "{verdict}: {} missing, {excess} · {} required, {} granted, {} waived{hint}",
+        "{verdict}: {} missing, {excess} · {} required, {} granted{approximate}, {} waived{hint}",
         s.missing, s.required, s.granted, s.waived
     )
 }

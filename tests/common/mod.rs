@@ -9,8 +9,16 @@ use assert_cmd::Command;
 
 pub const NOW: &str = "2026-12-01T12:00:00Z";
 
+/// The binary under test: this build's, or `GRANTLINT_TEST_BIN` (to show that a test fails
+/// against an older build).
+pub fn binary() -> PathBuf {
+    std::env::var_os("GRANTLINT_TEST_BIN")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| assert_cmd::cargo::cargo_bin("grantlint"))
+}
+
 pub fn grantlint() -> Command {
-    let mut cmd = Command::cargo_bin("grantlint").expect("binary");
+    let mut cmd = Command::new(binary());
     cmd.env_clear().env("GRANTLINT_NOW", NOW).current_dir(root());
     cmd
 }

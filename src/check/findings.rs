@@ -1,0 +1,333 @@
+//! One constructor per kind of finding: each kind's message, level, risk and whether it
+//! fails are decided here and nowhere else.
+
+use jiff::civil::Date;
+
+use crate::catalog::{self, Api, Perm, V1Permission};
+use crate::finding::{Basis, Finding, Kind, Level, Location};
+use crate::input::grants::UnknownScope;
+use crate::input::policy::{ExcessThreshold, Policy, Waiver};
+use crate::input::probe::{ProbeOutcome, Probed};
+use crate::input::profile::{CredentialKind, OtherCredential};
+
+/// "scope (Group > label, risk risk)": how a finding names a permission in words.
+fn describe(perm: Perm) -> String {
+    format!(
+        "{} ({} > {}, {} risk)",
+        perm.id(),
+        perm.group(),
+        perm.label(),
+        perm.risk()
+    )
+}
+
+/// One constructor per kind: each kind's message, level, risk and whether it fails are
+/// decided here and nowhere else.
+impl Finding {
+    pub(crate) fn new(kind: Kind, message: String) -> Self {
+        Finding {
+            kind,
+            level: kind.info().level,
+            permission: None,
+            risk: None,
+            profiles: Vec::new(),
+            labels: Vec::new(),
+            approximate: false,
+            fails: kind.info().level >= Level::Warning,
+            waived: false,
+            waiver_reason: None,
+            message,
+            location: None,
+            subject: String::new(),
+        }
+    }
+
+    fn about(mut self, perm: Perm, basis: Basis) -> Self {
+        self.permission = Some(perm);
+        self.subject = perm.id().to_string();
+        self.risk = Some(perm.risk());
+        self.labels = if basis.labels.is_empty() {
+            vec![perm.label()]
+        } else {
+            basis.labels
+        };
+        self.profiles = basis.profiles;
+        self.approximate = basis.approximate;
+        self.location = basis.location;
+        self
+    }
+
+    fn about_v1(mut self, v1: &'static V1Permission) -> Self {
+        self.permission = Some(Perm::V1(v1.vid));
+        self.subject = v1.key.to_string();
+        self.risk = Some(v1.risk());
+        self.labels = vec![v1.label];
+        self
+    }
+
+    /// A required permission the credential lacks: fails unless missing grants do not.
+    pub fn missing(perm: Perm, basis: Basis, policy: &Policy) -> Self {
+        let mut f = Finding::new(Kind::Missing, format!("missing {}", describe(perm))).about(perm, basis);
+        f.fails = policy.fail_on_missing;
+        f
+    }
+
+    /// A grant no profile needs: fails at or above the excess threshold. It is about the
+    /// credential, not about any profile.
+    pub fn excess(perm: Perm, basis: Basis, policy: &Policy) -> Self {
+        let mut f = Finding::new(Kind::Excess, format!("excess {}", describe(perm))).about(perm, basis);
+        f.profiles.clear();
+        f.fails = policy.fail_on_excess.fails(perm.risk());
+        f
+    }
+
+    /// An optional permission that is not granted: a note.
+    pub fn unused_optional(perm: Perm, basis: Basis) -> Self {
+        Finding::new(
+            Kind::UnusedOptional,
+            format!("optional {} is not granted", describe(perm)),
+        )
+        .about(perm, basis)
+    }
+
+    pub fn wrong_credential_type(profile: &str, needs: CredentialKind, location: Location) -> Self {
+        let mut f = Finding::new(
+            Kind::WrongCredentialType,
+            format!(
+                "profile `{profile}` needs a {} credential, not a Harvest credential: every Harvest grant here is excess for it",
+                needs.as_str()
+            ),
+        );
+        f.profiles = vec![profile.to_string()];
+        f.location = Some(location);
+        f.subject = profile.to_string();
+        f
+    }
+
+    pub fn also_needs(profile: &str, other: OtherCredential) -> Self {
+        let mut f = Finding::new(
+            Kind::AlsoNeeds,
+            format!(
+                "profile `{profile}` also needs a {}, which grantlint cannot check",
+                other.as_str()
+            ),
+        );
+        f.profiles = vec![profile.to_string()];
+        f.subject = format!("{profile}/{}", other.as_str());
+        f
+    }
+
+    /// A v1 requirement with no v3 equivalent: whether it is covered is unknown.
+    pub fn unmapped_requirement(profile: &str, v1: &'static V1Permission) -> Self {
+        let mut f = Finding::new(
+            Kind::UnmappedRequirement,
+            format!(
+                "profile `{profile}` requires `{}` ({}), which has no Harvest v3 equivalent: whether this credential covers it is unknown. {}",
+                v1.label, v1.key, v1.note
+            ),
+        )
+        .about_v1(v1);
+        f.profiles = vec![profile.to_string()];
+        f
+    }
+
+    /// A v1 grant with no v3 equivalent: fails like an excess grant of its risk.
+    pub fn unknown_v1_grant(v1: &'static V1Permission, policy: &Policy) -> Self {
+        let mut f = Finding::new(
+            Kind::UnknownGrant,
+            format!(
+                "the credential grants `{}` ({}), which has no Harvest v3 equivalent; review it by hand. {}",
+                v1.label, v1.key, v1.note
+            ),
+        )
+        .about_v1(v1);
+        f.fails = policy.fail_on_excess.fails(v1.risk());
+        f
+    }
+
+    /// A scope the catalog does not know: its risk is unknown, so it fails unless excess
+    /// never does.
+    pub fn unrecognized_scope(scope: &UnknownScope, location: Option<Location>, policy: &Policy) -> Self {
+        let hint = match scope.suggestion {
+            Some(s) => format!("; did you mean `{s}`?"),
+            None => String::new(),
+        };
+        let mut f = Finding::new(
+            Kind::UnknownGrant,
+            format!(
+                "the credential grants `{}`, which is not in grantlint's catalog (Greenhouse may have added it since); its risk is unknown{hint}",
+                scope.text
+            ),
+        );
+        f.fails = policy.fail_on_excess != ExcessThreshold::Never;
+        f.location = location;
+        f.subject = scope.text.clone();
+        f
+    }
+
+    /// An entry of a token's scope claim that is not a string at all.
+    pub fn unreadable_scope(json: &str, policy: &Policy) -> Self {
+        let mut f = Finding::new(
+            Kind::UnknownGrant,
+            format!("the token's scope claim holds `{json}`, which is not a scope string; what it grants is unknown"),
+        );
+        f.fails = policy.fail_on_excess != ExcessThreshold::Never;
+        f.subject = json.to_string();
+        f
+    }
+
+    /// A required permission that is granted only through approximate mappings: a note.
+    pub fn approximate_match(perm: Perm, basis: Basis) -> Self {
+        let via = if basis.labels.is_empty() {
+            String::new()
+        } else {
+            format!(" ({})", basis.labels.join("; "))
+        };
+        let mut f = Finding::new(
+            Kind::ApproximateMatch,
+            format!(
+                "{} ({} > {}) is required and granted, but only through approximate v1 -> v3 mappings{via}: whether the credential covers it is uncertain",
+                perm.id(),
+                perm.group(),
+                perm.label()
+            ),
+        )
+        .about(perm, basis);
+        // Risk ranks what a grant exposes when it is not needed; this one is needed.
+        f.risk = None;
+        f
+    }
+
+    /// The grants could not be read: always fails (CI fails closed).
+    pub fn grants_unknown(reason: &str) -> Self {
+        let mut f = Finding::new(
+            Kind::GrantsUnknown,
+            format!("the grants of this credential are unknown: {reason}; missing and excess cannot be determined"),
+        );
+        f.fails = true;
+        f
+    }
+
+    /// Where the probe and the token disagree; `None` where they agree or the probe
+    /// concluded nothing.
+    pub fn probe_disagrees(probed: &Probed) -> Option<Self> {
+        let scope = catalog::scope(probed.scope);
+        let path = probed.path;
+        let message = match (probed.claimed, probed.outcome) {
+            (true, ProbeOutcome::Refused) => format!(
+                "the token claims {} but Greenhouse refused GET {path} (403): the token's user may not be a Site Admin, or the scope was removed",
+                scope.id
+            ),
+            (false, ProbeOutcome::Allowed) => format!(
+                "the token does not claim {} but GET {path} answered: the credential reaches more than its scopes say",
+                scope.id
+            ),
+            _ => return None,
+        };
+        Some(Finding::new(Kind::ProbeDisagrees, message).about(Perm::V3(probed.scope), Basis::default()))
+    }
+
+    /// A probe that concluded nothing: fails, since nothing may pass on it.
+    pub fn probe_inconclusive(probed: &Probed) -> Option<Self> {
+        let ProbeOutcome::Inconclusive(status) = probed.outcome else {
+            return None;
+        };
+        let scope = catalog::scope(probed.scope);
+        let answer = match status {
+            0 => "failed (no answer)".to_string(),
+            s => format!("answered {s}"),
+        };
+        let what = if probed.claimed { "works" } else { "is refused" };
+        let mut f = Finding::new(
+            Kind::ProbeInconclusive,
+            format!(
+                "GET {} {answer}: the probe could not confirm that {} {what}",
+                probed.path, scope.id
+            ),
+        )
+        .about(Perm::V3(probed.scope), Basis::default());
+        f.fails = true;
+        Some(f)
+    }
+
+    /// The credential could not be checked; `message` is the failure in one line.
+    pub fn credential_error(message: String) -> Self {
+        Finding::new(Kind::CredentialError, message)
+    }
+
+    pub fn expired_waiver(w: &Waiver, expires: Date) -> Self {
+        let mut f = Finding::new(
+            Kind::ExpiredWaiver,
+            format!(
+                "the waiver for {} on `{}` expired on {expires} (reason was: {})",
+                w.permission.id(),
+                w.credential,
+                w.reason
+            ),
+        );
+        f.permission = Some(w.permission);
+        f.subject = format!("{} {}@{}", w.kind.id(), w.permission.id(), w.location.line);
+        f.location = Some(w.location.clone());
+        f
+    }
+
+    pub fn unused_waiver(w: &Waiver) -> Self {
+        let mut f = Finding::new(
+            Kind::UnusedWaiver,
+            format!(
+                "the waiver for {} ({}) on `{}` matches no finding",
+                w.permission.id(),
+                w.kind.id(),
+                w.credential
+            ),
+        );
+        f.permission = Some(w.permission);
+        f.subject = format!("{} {}@{}", w.kind.id(), w.permission.id(), w.location.line);
+        f.location = Some(w.location.clone());
+        f
+    }
+
+    /// A profile that requires every permission of its vocabulary.
+    pub fn requires_everything(profile: &str, how: &str, api: Api, critical: usize, location: Location) -> Self {
+        let mut f = Finding::new(
+            Kind::RequiresEverything,
+            format!(
+                "profile `{profile}` requires every {} permission ({how}), {critical} of them critical",
+                api.as_str()
+            ),
+        );
+        f.profiles = vec![profile.to_string()];
+        f.location = Some(location);
+        f
+    }
+
+    /// A harvest-v1 requirement that will break after the v1 retirement.
+    pub fn no_v3_equivalent(profile: &str, v1: &'static V1Permission, location: Location) -> Self {
+        let mut f = Finding::new(
+            Kind::NoV3Equivalent,
+            format!("`{}` has no Harvest v3 equivalent. {}", v1.label, v1.note),
+        )
+        .about_v1(v1);
+        f.profiles = vec![profile.to_string()];
+        f.location = Some(location);
+        f
+    }
+
+    /// A profile without `source` or `reviewed`; `lacking` names the missing keys.
+    pub fn no_provenance(profile: &str, lacking: &[&str], location: Location) -> Self {
+        let mut f = Finding::new(
+            Kind::NoProvenance,
+            format!("profile `{profile}` has no {}", lacking.join(" and no ")),
+        );
+        f.profiles = vec![profile.to_string()];
+        f.location = Some(location);
+        f
+    }
+
+    /// Notes never fail, whatever a constructor or a later step decided.
+    pub fn settle(&mut self) {
+        if self.level == Level::Note {
+            self.fails = false;
+        }
+    }
+}
