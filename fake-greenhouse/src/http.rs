@@ -90,11 +90,7 @@ impl Request {
 
     /// The decoded value of the last query parameter `name`.
     pub fn query_param(&self, name: &str) -> Option<String> {
-        pairs(&self.query)
-            .into_iter()
-            .rev()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v)
+        form_field(&self.query, name)
     }
 
     /// The bearer token of the `Authorization` header.
@@ -365,7 +361,7 @@ pub(crate) fn pairs(s: &str) -> Vec<(String, String)> {
         .collect()
 }
 
-/// The value of the last form field `name`.
+/// The decoded value of the last field `name` of a form body or query string.
 pub(crate) fn form_field(body: &str, name: &str) -> Option<String> {
     pairs(body).into_iter().rev().find(|(k, _)| k == name).map(|(_, v)| v)
 }

@@ -9,7 +9,7 @@
 //! | `POST /introspect` | RFC 7662: Basic auth, form `token=...`; `{"active": true, "scope": "a b c"}` |
 //! | `GET /v3/{resource}[/{id}...]` | 200 with the resource's `harvest:{resource}:list` scope, else 403; 404 for a resource not in grantlint's catalog |
 //! | `POST`/`PUT`/`PATCH`/`DELETE /v3/*` | 405 (grantlint never writes), or with [`Config::serve_writes`] 201/200/204 |
-//! | `GET /events` | the Audit Log API: bearer token, filters, `Pit-Id`/`Search-After` pagination, its rate limits (see the `auditlog` module) |
+//! | `GET /events` | the Audit Log API: bearer token, filters, `Pit-Id`/`Search-After` pagination, its rate limits (the protocol as served: src/auditlog.rs) |
 //! | `GET /health` | 200 `{"status": "ok"}` |
 //!
 //! # Faults it can play
