@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Regenerate catalog/*.tsv from ../shared/reference (run from the repository root).
+"""Regenerate catalog/*.tsv from catalog/reference/ (run from the repository root).
 
 The TSV files are the catalog; this script only records how they were made from the
 reference documents, so that a reviewer can re-derive every row. The hand-made parts
@@ -13,7 +13,7 @@ import re
 import sys
 from pathlib import Path
 
-REF = Path(sys.argv[1] if len(sys.argv) > 1 else "../shared/reference")
+REF = Path(sys.argv[1] if len(sys.argv) > 1 else "catalog/reference")
 OUT = Path("catalog")
 
 # ---------------------------------------------------------------- data classes

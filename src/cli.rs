@@ -192,6 +192,30 @@ pub struct CheckArgs {
     pub connection: LiveArgs,
 }
 
+/// What a config may name beyond Greenhouse and this machine: the person running grantlint
+/// decides, never the config.
+#[derive(Debug, Args, Clone, Default)]
+pub struct TrustArgs {
+    /// Let the config send credentials to HOST (besides *.greenhouse.io and loopback)
+    /// (repeatable; comma-separated in GRANTLINT_ALLOW_HOSTS).
+    #[arg(
+        long = "allow-host",
+        value_name = "HOST",
+        env = "GRANTLINT_ALLOW_HOSTS",
+        value_delimiter = ','
+    )]
+    pub hosts: Vec<String>,
+    /// Let the config read a client secret from FILE outside the config's folder (repeatable;
+    /// comma-separated in GRANTLINT_ALLOW_SECRET_FILES).
+    #[arg(
+        long = "allow-secret-file",
+        value_name = "FILE",
+        env = "GRANTLINT_ALLOW_SECRET_FILES",
+        value_delimiter = ','
+    )]
+    pub secret_files: Vec<PathBuf>,
+}
+
 #[derive(Debug, Args)]
 pub struct AuditArgs {
     /// The config [default: ./grantlint.toml].
@@ -219,6 +243,9 @@ pub struct AuditArgs {
     /// Apply no waiver: show every finding, as an auditor wants.
     #[arg(long)]
     pub no_waivers: bool,
+
+    #[command(flatten)]
+    pub trust: TrustArgs,
 
     #[command(flatten)]
     pub connection: LiveArgs,

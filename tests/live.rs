@@ -681,7 +681,11 @@ fn audit_config_errors_point_at_the_toml_line() {
             "grantlint.toml:6:8]",
             "defined twice",
         ),
-        ("[[credential]\n", "grantlint.toml:1:", ""),
+        (
+            "[[credential]\n",
+            "grantlint.toml:1:14]",
+            "unclosed array table, expected `]`",
+        ),
     ];
     for (text, at, message) in cases {
         let config = write(dir.path(), "grantlint.toml", text);

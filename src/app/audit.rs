@@ -8,7 +8,7 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use super::{clock, live};
 use crate::cli::{AuditArgs, OutputSpec};
 use crate::error::Error;
-use crate::input::config::{self, Config, CredentialInput};
+use crate::input::config::{self, Config, CredentialInput, Trust};
 use crate::report::emit::{Emitter, Tally};
 use crate::report::{Format, Style};
 use crate::runner::{self, AuditPlan};
@@ -18,7 +18,11 @@ const DEFAULT_CONCURRENCY: usize = 8;
 pub fn run(args: AuditArgs, style: Style, out: &mut dyn Write) -> Result<u8, Error> {
     let clock = clock()?;
     let path = config::locate(args.config.as_deref())?;
-    let config = Config::load(&path, &args.dirs.dirs)?;
+    let trust = Trust {
+        hosts: args.trust.hosts.clone(),
+        secret_files: args.trust.secret_files.clone(),
+    };
+    let config = Config::load(&path, &args.dirs.dirs, &trust)?;
     let mut policy = config.policy;
     if let Some(t) = args.fail_on_excess {
         policy.fail_on_excess = t;

@@ -89,8 +89,8 @@ async fn introspect(
     let what = format!("introspection for `{}`", cred.name);
     let body = form(&[("token", token.expose()), ("token_type_hint", "access_token")]);
     let answer = client
-        .send(&what, budget, |http| {
-            http.post(url.clone())
+        .send(&what, budget, &url, |http, url| {
+            http.post(url)
                 .basic_auth(&cred.client_id, Some(cred.secret.expose()))
                 .header(CONTENT_TYPE, "application/x-www-form-urlencoded")
                 .body(body.clone())
@@ -164,8 +164,8 @@ pub(super) async fn mint_token(
     let body = form(&pairs);
     let what = format!("token request for `{}`", cred.name);
     let resp = client
-        .send(&what, budget, |http| {
-            http.post(url.clone())
+        .send(&what, budget, &url, |http, url| {
+            http.post(url)
                 .basic_auth(&cred.client_id, Some(cred.secret.expose()))
                 .header(CONTENT_TYPE, "application/x-www-form-urlencoded")
                 .body(body.clone())
@@ -176,7 +176,7 @@ pub(super) async fn mint_token(
 
 /// The access token of a token response, or what went wrong, in words.
 fn token_from(resp: &Response, cred: &LiveCredential, what: &str) -> Result<Secret, LiveError> {
-    let said = cred.secret.scrub(&greenhouse_said(&resp.body));
+    let said = cred.secret.scrub_basic(&cred.client_id, &greenhouse_said(&resp.body));
     let who = format!("credential `{}` (client id `{}`)", cred.name, cred.client_id);
     match resp.status {
         s if s.is_success() => {

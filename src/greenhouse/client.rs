@@ -8,7 +8,9 @@ use std::time::Duration;
 use backon::{ExponentialBuilder, Retryable};
 use reqwest::StatusCode;
 
-use super::endpoint::Endpoints;
+use reqwest::Url;
+
+use super::endpoint::{Endpoints, is_loopback};
 use super::rate::{RateBudget, retry_after};
 use crate::error::LiveError;
 use crate::input::clock::Clock;
@@ -43,7 +45,12 @@ impl Default for RetryPolicy {
 /// An HTTP client bound to one Greenhouse, shared by every credential of a run.
 #[derive(Clone)]
 pub struct Client {
-    http: reqwest::Client,
+    /// For HTTPS: honours `HTTPS_PROXY`, `ALL_PROXY` and `NO_PROXY`, as corporate networks
+    /// need.
+    proxied: reqwest::Client,
+    /// For loopback: never through a proxy (`HTTP_PROXY` would see the Basic header of a
+    /// plain-HTTP request in clear).
+    direct: reqwest::Client,
     pub endpoints: Endpoints,
     pub policy: RetryPolicy,
     /// The clock of reports (`read_at`); rate-limit waits use the system clock.
@@ -78,34 +85,49 @@ impl Client {
     pub fn new(endpoints: Endpoints, policy: RetryPolicy, clock: Clock) -> Result<Client, LiveError> {
         // reqwest is built without a bundled crypto provider; grantlint uses ring.
         let _ = rustls::crypto::ring::default_provider().install_default();
-        let http = reqwest::Client::builder()
-            .timeout(policy.timeout)
-            .connect_timeout(policy.timeout)
-            .redirect(reqwest::redirect::Policy::none())
-            .user_agent(concat!("grantlint/", env!("CARGO_PKG_VERSION")))
-            .build()
-            .map_err(|e| {
+        // Redirects are never followed: a redirect must not carry the credentials elsewhere.
+        let builder = || {
+            reqwest::Client::builder()
+                .timeout(policy.timeout)
+                .connect_timeout(policy.timeout)
+                .redirect(reqwest::redirect::Policy::none())
+                .user_agent(concat!("grantlint/", env!("CARGO_PKG_VERSION")))
+        };
+        let build = |b: reqwest::ClientBuilder| {
+            b.build().map_err(|e| {
                 LiveError::new(
                     format!("cannot start the HTTP client: {e}"),
                     "this is a bug in grantlint",
                 )
-            })?;
+            })
+        };
         Ok(Client {
-            http,
+            proxied: build(builder())?,
+            direct: build(builder().no_proxy())?,
             endpoints,
             policy,
             clock,
         })
     }
 
-    /// Send a request built by `build` (called again for each attempt), retrying what is
-    /// worth retrying. `what` names the request in errors ("token request for seekout-prod").
+    /// The HTTP client for a URL: loopback goes direct, everything else as the environment's
+    /// proxy settings say.
+    fn http_for(&self, url: &Url) -> &reqwest::Client {
+        if is_loopback(url) { &self.direct } else { &self.proxied }
+    }
+
+    /// Send a request to `url` built by `build` (called again for each attempt), retrying
+    /// what is worth retrying. `what` names the request in errors ("token request for
+    /// seekout-prod").
     pub async fn send(
         &self,
         what: &str,
         budget: &RateBudget,
-        build: impl Fn(&reqwest::Client) -> reqwest::RequestBuilder,
+        url: &Url,
+        build: impl Fn(&reqwest::Client, Url) -> reqwest::RequestBuilder,
     ) -> Result<Response, LiveError> {
+        let http = self.http_for(url);
+        let request = || build(http, url.clone());
         let attempts = AtomicU32::new(0);
         // backon's jitter adds up to one more step; half steps give "between half and all".
         let backoff = ExponentialBuilder::default()
@@ -115,7 +137,7 @@ impl Client {
             .with_jitter();
         let result = (|| async {
             let attempt = attempts.fetch_add(1, Ordering::Relaxed);
-            self.attempt(what, budget, &build, attempt).await
+            self.attempt(what, budget, &request, attempt).await
         })
         .retry(backoff)
         .sleep(tokio::time::sleep)
@@ -136,7 +158,7 @@ impl Client {
         &self,
         what: &str,
         budget: &RateBudget,
-        build: &impl Fn(&reqwest::Client) -> reqwest::RequestBuilder,
+        request: &impl Fn() -> reqwest::RequestBuilder,
         attempt: u32,
     ) -> Result<Response, Failed> {
         let wait = budget.wait(jiff::Timestamp::now());
@@ -153,7 +175,7 @@ impl Client {
             tokio::time::sleep(wait).await;
         }
         budget.spend();
-        let resp = build(&self.http)
+        let resp = request()
             .send()
             .await
             .map_err(|e| network_failure(&e, self.policy.timeout))?;

@@ -59,6 +59,21 @@ pub fn vet(raw: &str) -> Result<Url, UrlProblem> {
     }
 }
 
+/// Whether a URL names Greenhouse (`greenhouse.io` or a subdomain) or this machine: the
+/// only hosts a config may name on its own.
+pub fn is_greenhouse_or_loopback(url: &Url) -> bool {
+    if is_loopback(url) {
+        return true;
+    }
+    match url.host() {
+        Some(url::Host::Domain(d)) => {
+            let d = d.trim_end_matches('.').to_ascii_lowercase();
+            d == "greenhouse.io" || d.ends_with(".greenhouse.io")
+        }
+        _ => false,
+    }
+}
+
 /// Whether a URL names this machine.
 pub fn is_loopback(url: &Url) -> bool {
     match url.host() {

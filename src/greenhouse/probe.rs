@@ -51,8 +51,8 @@ pub async fn probe(
         let outcome = loop {
             let current = token.clone();
             let resp = client
-                .send(&what, budget, |http| {
-                    http.get(url.clone()).bearer_auth(current.expose())
+                .send(&what, budget, &url, |http, url| {
+                    http.get(url).bearer_auth(current.expose())
                 })
                 .await;
             break match resp {

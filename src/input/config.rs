@@ -181,6 +181,50 @@ pub struct Config {
     pub waivers: Vec<Waiver>,
 }
 
+/// What the person running grantlint lets a config name beyond Greenhouse and this machine
+/// (`--allow-host`, `--allow-secret-file` and their environment variables). A config is
+/// often edited in pull requests: it must not be able to send secrets anywhere else.
+#[derive(Debug, Clone, Default)]
+pub struct Trust {
+    pub hosts: Vec<String>,
+    pub secret_files: Vec<PathBuf>,
+}
+
+impl Trust {
+    /// Whether a URL's host (`host` or `host:port`) was allowed.
+    fn allows_host(&self, url: &reqwest::Url) -> bool {
+        let Some(host) = url.host_str() else { return false };
+        self.hosts.iter().any(|allowed| {
+            let allowed = allowed.trim().trim_end_matches('.');
+            match allowed.rsplit_once(':') {
+                Some((h, port)) if port.bytes().all(|b| b.is_ascii_digit()) => {
+                    h.eq_ignore_ascii_case(host)
+                        && url.port_or_known_default().map(|p| p.to_string()).as_deref() == Some(port)
+                }
+                _ => allowed.eq_ignore_ascii_case(host),
+            }
+        })
+    }
+
+    fn allows_secret_file(&self, path: &Path) -> bool {
+        let want = canonical(path);
+        self.secret_files.iter().any(|allowed| canonical(allowed) == want)
+    }
+}
+
+/// A path with symbolic links and `..` resolved as far as it exists.
+fn canonical(path: &Path) -> PathBuf {
+    if let Ok(p) = std::fs::canonicalize(path) {
+        return p;
+    }
+    match (path.parent(), path.file_name()) {
+        (Some(dir), Some(name)) if !dir.as_os_str().is_empty() => canonical(dir).join(name),
+        _ => std::env::current_dir()
+            .map(|d| d.join(path))
+            .unwrap_or_else(|_| path.to_path_buf()),
+    }
+}
+
 /// The config file: `--config`, else `./grantlint.toml`.
 pub fn locate(flag: Option<&Path>) -> Result<PathBuf, Error> {
     match flag {
@@ -200,17 +244,18 @@ pub fn locate(flag: Option<&Path>) -> Result<PathBuf, Error> {
 
 impl Config {
     /// Load and validate. `extra_dirs` (from `--profile-dir`) come before the config's own.
-    pub fn load(path: &Path, extra_dirs: &[PathBuf]) -> Result<Config, Error> {
-        Self::parse(Source::read(path)?, path, extra_dirs)
+    pub fn load(path: &Path, extra_dirs: &[PathBuf], trust: &Trust) -> Result<Config, Error> {
+        Self::parse(Source::read(path)?, path, extra_dirs, trust)
     }
 
     /// Validate a config's text; `path` locates it (relative paths in it are relative to its
     /// directory). Every problem is reported at once.
-    pub fn parse(src: Source, path: &Path, extra_dirs: &[PathBuf]) -> Result<Config, Error> {
+    pub fn parse(src: Source, path: &Path, extra_dirs: &[PathBuf], trust: &Trust) -> Result<Config, Error> {
         let raw: RawConfig = spanned::from_toml(&src.text).map_err(|e| SourceError::from_toml(&src, &e))?;
         let mut reader = Reader {
             src: &src,
             base: path.parent().map(Path::to_path_buf).unwrap_or_default(),
+            trust,
             errors: Vec::new(),
         };
         let library = reader.library(extra_dirs, &raw.profile_dirs);
@@ -246,6 +291,7 @@ struct Reader<'a> {
     src: &'a Source,
     /// The config's directory: relative paths in the config are relative to it.
     base: PathBuf,
+    trust: &'a Trust,
     errors: Vec<SourceError>,
 }
 
@@ -303,16 +349,35 @@ impl Reader<'_> {
         usize::try_from(c.value).ok()
     }
 
-    /// A URL setting, vetted by the same rule as the command line's.
+    /// A URL setting, vetted by the same rule as the command line's, and naming Greenhouse or
+    /// this machine unless the person running grantlint allowed its host.
     fn endpoint(&mut self, field: &str, raw: Option<Spanned<String>>) -> Option<String> {
         let u = raw?;
-        match endpoint::vet(&u.value) {
-            Ok(_) => Some(u.value),
+        let url = match endpoint::vet(&u.value) {
+            Ok(url) => url,
             Err(problem) => {
                 self.error(u.span, problem.describe(&format!("`{field}`")), "here");
-                None
+                return None;
             }
+        };
+        if endpoint::is_greenhouse_or_loopback(&url) || self.trust.allows_host(&url) {
+            return Some(u.value);
         }
+        let host = url.host_str().unwrap_or_default().to_string();
+        self.errors.push(
+            SourceError::at(
+                self.src,
+                u.span,
+                format!(
+                    "`{field}` names {host}, which is neither a Greenhouse host (*.greenhouse.io) nor this machine: a config may not send credentials anywhere else"
+                ),
+                "not a Greenhouse host",
+            )
+            .with_help(format!(
+                "if you trust {host}, allow it when you run grantlint: --allow-host {host} (or GRANTLINT_ALLOW_HOSTS={host})"
+            )),
+        );
+        None
     }
 
     /// Every `[[credential]]`; a profile is loaded once however many credentials name it.
@@ -438,7 +503,7 @@ impl Reader<'_> {
     fn secret_source(&mut self, c: &RawCredential, name: &str) -> Option<SecretFrom> {
         match (&c.client_secret_env, &c.client_secret_file) {
             (Some(e), None) => Some(SecretFrom::Env(e.value.clone())),
-            (None, Some(f)) => Some(SecretFrom::File(self.relative(&f.value))),
+            (None, Some(f)) => self.secret_file(f).map(SecretFrom::File),
             (Some(e), Some(_)) => {
                 self.error(
                     e.span,
@@ -462,6 +527,38 @@ impl Reader<'_> {
                 None
             }
         }
+    }
+
+    /// A `client_secret_file`: inside the config's folder, unless the person running grantlint
+    /// allowed it. Otherwise a pull request could make grantlint send any readable file's
+    /// first line as a secret.
+    fn secret_file(&mut self, raw: &Spanned<String>) -> Option<PathBuf> {
+        let path = self.relative(&raw.value);
+        let folder = canonical(if self.base.as_os_str().is_empty() {
+            Path::new(".")
+        } else {
+            &self.base
+        });
+        if canonical(&path).starts_with(&folder) || self.trust.allows_secret_file(&path) {
+            return Some(path);
+        }
+        self.errors.push(
+            SourceError::at(
+                self.src,
+                raw.span,
+                format!(
+                    "`client_secret_file` {} lies outside the config's folder {}: a config may not make grantlint read a secret from anywhere else",
+                    path.display(),
+                    folder.display()
+                ),
+                "outside the config's folder",
+            )
+            .with_help(format!(
+                "if this is the right file, allow it when you run grantlint: --allow-secret-file {} (or GRANTLINT_ALLOW_SECRET_FILES)",
+                path.display()
+            )),
+        );
+        None
     }
 
     /// One `[[waiver]]`: a defined credential, a reason, a valid date, a known permission.

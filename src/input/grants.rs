@@ -108,6 +108,9 @@ impl Grants {
 
     /// A grants input (YAML, JSON or TOML), parsed once; what it is follows from its keys.
     pub fn from_source(src: Source, format: TextFormat, read_at: Timestamp) -> Result<Grants, Error> {
+        if let Some(e) = src.empty_error() {
+            return Err(e.into());
+        }
         let parsed: GrantsDocument = match format {
             TextFormat::Toml => spanned::from_toml(&src.text).map_err(|e| SourceError::from_toml(&src, &e))?,
             TextFormat::Yaml => serde_saphyr::from_str_with_options(&src.text, yaml_options())

@@ -213,6 +213,9 @@ pub struct Profile {
 impl Profile {
     /// Parse and validate a profile. All problems are reported at once.
     pub fn load(id: &str, origin: Origin, src: Source) -> Result<Profile, Error> {
+        if let Some(e) = src.empty_error() {
+            return Err(e.into());
+        }
         let raw: RawProfile = serde_saphyr::from_str_with_options(&src.text, yaml_options())
             .map_err(|e| SourceError::from_yaml(&src, &e))?;
         let mut v = Validator {

@@ -120,6 +120,22 @@ impl Source {
         })
     }
 
+    /// The error for a file with nothing in it but white space (and comments, for YAML), or
+    /// `None`.
+    pub fn empty_error(&self) -> Option<SourceError> {
+        let blank = self
+            .text
+            .lines()
+            .all(|l| l.trim().is_empty() || l.trim_start().starts_with('#'));
+        blank.then(|| {
+            SourceError::whole(
+                self.clone(),
+                "the file is empty".into(),
+                Some("give it the content its kind of file needs (see `grantlint schema` for profiles)".into()),
+            )
+        })
+    }
+
     /// 1-based line of a byte offset: a binary search in the line index, so finding the
     /// lines of many entries of a large file stays linear overall.
     pub fn line_of(&self, offset: usize) -> usize {
@@ -270,6 +286,10 @@ fn yaml_message(err: &serde_saphyr::Error) -> String {
     // Budget breaches are reported in the parser's own terms; say what they mean.
     if first.starts_with("budget breached: Depth") {
         return "the input nests deeper than 64 levels".to_string();
+    }
+    if first.starts_with("budget breached: Documents") {
+        return "the input holds more than one YAML document (`---`); a profile or grants file is one document"
+            .to_string();
     }
     if let Some(rest) = first.strip_prefix("budget breached: ") {
         return format!("the input is too large or too repetitive to parse safely ({rest})");
