@@ -130,7 +130,9 @@ impl std::str::FromStr for OutputSpec {
             .split_once('=')
             .ok_or("expected FORMAT=PATH, e.g. sarif=grantlint.sarif")?;
         let format = Format::from_str(format, true).map_err(|_| {
-            format!("unknown format {format:?} (table, json, checklist, sarif, junit, github, markdown, summary)")
+            format!(
+                "unknown format {format:?} (table, json, jsonl, checklist, sarif, junit, github, markdown, summary)"
+            )
         })?;
         if path.is_empty() {
             return Err("the path after = is empty".into());

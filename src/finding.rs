@@ -2,6 +2,9 @@
 //! registry entry (id, description, default level, help), which `explain` shows and which
 //! later feeds SARIF rules, so none of them can drift apart.
 
+use std::borrow::Cow;
+use std::sync::Arc;
+
 use serde::Serialize;
 
 use crate::catalog::{Perm, Risk};
@@ -137,7 +140,8 @@ impl Kind {
 /// A line of a user's file that something is about (a finding, a waiver).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Location {
-    pub file: String,
+    /// Shared with every other location in the same file.
+    pub file: Arc<str>,
     pub line: usize,
 }
 
@@ -150,7 +154,7 @@ pub struct Finding {
     pub permission: Option<Perm>,
     pub risk: Option<Risk>,
     /// Profiles the finding comes from (for missing: those that require the permission).
-    pub profiles: Vec<String>,
+    pub profiles: Vec<Arc<str>>,
     /// Greenhouse UI labels that name the permission (v1 labels a mapping came from, or the
     /// v3 screen label).
     pub labels: Vec<&'static str>,
@@ -165,7 +169,7 @@ pub struct Finding {
     /// What the finding is about, telling it apart from the other findings of its kind for
     /// the same credential (the permission, an unknown scope's text, a profile): part of
     /// its SARIF fingerprint.
-    pub subject: String,
+    pub subject: Cow<'static, str>,
 }
 
 /// Where a required or granted permission came from, as a finding reports it: the profiles
@@ -173,7 +177,7 @@ pub struct Finding {
 /// mappings lead to it, and the line it was written on.
 #[derive(Debug, Clone, Default)]
 pub struct Basis {
-    pub profiles: Vec<String>,
+    pub profiles: Vec<Arc<str>>,
     pub labels: Vec<&'static str>,
     pub approximate: bool,
     pub location: Option<Location>,

@@ -11,6 +11,7 @@ use futures_util::StreamExt;
 use jiff::Timestamp;
 
 use crate::catalog::{Perm, ScopeId};
+use crate::check::waiver::Waivers;
 use crate::check::{self, CheckResult, Failure, ProfileSet};
 use crate::error::{Error, LiveError};
 use crate::finding::Kind;
@@ -239,8 +240,9 @@ pub fn audit(plan: &AuditPlan, done: &(dyn Fn() + Sync), sink: &mut Sink) -> Res
     let sets: Vec<ProfileSet> = groups.iter().map(|g| ProfileSet::new(g)).collect();
     let set_of = |spec: &CredentialSpec| -> &ProfileSet { &sets[group_of[&profile_key(&spec.profiles)]] };
     let today = plan.clock.today();
+    let waivers = Waivers::new(plan.waivers);
     let mut deliver = |mut r: CheckResult| {
-        check::waiver::apply_one(&mut r, plan.waivers, today, plan.no_waivers);
+        check::waiver::apply(&mut r, &waivers, today, plan.no_waivers);
         sink(r)
     };
     let any_live = plan

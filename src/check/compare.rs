@@ -3,7 +3,7 @@
 //! computed once per space and shared by every credential checked against them.
 
 use std::collections::BTreeMap;
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 use super::{CheckResult, Summary, Verdict};
 use crate::catalog::{self, Api, Mapping, Perm, V1Permission};
@@ -19,7 +19,7 @@ use crate::input::source::Source;
 /// it was written.
 #[derive(Debug, Clone, Default)]
 struct Provenance<'a> {
-    profiles: Vec<&'a str>,
+    profiles: Vec<&'a Arc<str>>,
     v1_labels: Vec<&'static str>,
     /// True while every path to this permission is an approximate mapping.
     approximate: bool,
@@ -32,7 +32,7 @@ impl Provenance<'_> {
     /// What a finding about this permission reports.
     fn basis(&self) -> Basis {
         Basis {
-            profiles: self.profiles.iter().map(|p| p.to_string()).collect(),
+            profiles: self.profiles.iter().map(|p| Arc::clone(p)).collect(),
             labels: self.v1_labels.clone(),
             approximate: self.approximate,
             location: self.at.map(|(src, offset)| src.location(offset)),
@@ -49,7 +49,7 @@ fn translate<'a>(
     entries: &[Entry],
     space: Api,
     src: Option<&'a Source>,
-    profile: Option<&'a str>,
+    profile: Option<&'a Arc<str>>,
     into: &mut PermissionSet<'a>,
 ) -> Vec<&'static V1Permission> {
     let mut unmapped = Vec::new();
@@ -125,7 +125,7 @@ pub fn translate_set(entries: &[Entry], space: Api) -> (BTreeMap<Perm, Translate
 struct Requirements<'a> {
     required: PermissionSet<'a>,
     optional: PermissionSet<'a>,
-    unmapped: Vec<(&'a str, &'static V1Permission)>,
+    unmapped: Vec<(&'a Arc<str>, &'static V1Permission)>,
 }
 
 /// One or more profiles for one credential (their union), ready to be compared with many
@@ -147,7 +147,7 @@ impl<'a> ProfileSet<'a> {
 
     /// The ids of the profiles, in order.
     pub fn profile_ids(&self) -> Vec<String> {
-        self.profiles.iter().map(|p| p.id.clone()).collect()
+        self.profiles.iter().map(|p| p.id.to_string()).collect()
     }
 
     fn harvest(&self) -> impl Iterator<Item = &'a Profile> + '_ {

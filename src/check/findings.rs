@@ -1,6 +1,9 @@
 //! One constructor per kind of finding: each kind's message, level, risk and whether it
 //! fails are decided here and nowhere else.
 
+use std::borrow::Cow;
+use std::sync::Arc;
+
 use jiff::civil::Date;
 
 use crate::catalog::{self, Api, Perm, V1Permission};
@@ -11,14 +14,26 @@ use crate::input::probe::{ProbeOutcome, Probed};
 use crate::input::profile::{CredentialKind, OtherCredential};
 
 /// "scope (Group > label, risk risk)": how a finding names a permission in words.
-fn describe(perm: Perm) -> String {
-    format!(
-        "{} ({} > {}, {} risk)",
+///
+/// Built by hand rather than with `format!`: a fleet makes millions of these.
+fn describe(before: &str, perm: Perm, after: &str) -> String {
+    let parts = [
+        before,
         perm.id(),
+        " (",
         perm.group(),
+        " > ",
         perm.label(),
-        perm.risk()
-    )
+        ", ",
+        perm.risk().as_str(),
+        " risk)",
+        after,
+    ];
+    let mut s = String::with_capacity(parts.iter().map(|p| p.len()).sum());
+    for p in parts {
+        s.push_str(p);
+    }
+    s
 }
 
 /// One constructor per kind: each kind's message, level, risk and whether it fails are
@@ -38,13 +53,13 @@ impl Finding {
             waiver_reason: None,
             message,
             location: None,
-            subject: String::new(),
+            subject: Cow::Borrowed(""),
         }
     }
 
     fn about(mut self, perm: Perm, basis: Basis) -> Self {
         self.permission = Some(perm);
-        self.subject = perm.id().to_string();
+        self.subject = Cow::Borrowed(perm.id());
         self.risk = Some(perm.risk());
         self.labels = if basis.labels.is_empty() {
             vec![perm.label()]
@@ -59,7 +74,7 @@ impl Finding {
 
     fn about_v1(mut self, v1: &'static V1Permission) -> Self {
         self.permission = Some(Perm::V1(v1.vid));
-        self.subject = v1.key.to_string();
+        self.subject = Cow::Borrowed(v1.key);
         self.risk = Some(v1.risk());
         self.labels = vec![v1.label];
         self
@@ -67,7 +82,7 @@ impl Finding {
 
     /// A required permission the credential lacks: fails unless missing grants do not.
     pub fn missing(perm: Perm, basis: Basis, policy: &Policy) -> Self {
-        let mut f = Finding::new(Kind::Missing, format!("missing {}", describe(perm))).about(perm, basis);
+        let mut f = Finding::new(Kind::Missing, describe("missing ", perm, "")).about(perm, basis);
         f.fails = policy.fail_on_missing;
         f
     }
@@ -75,7 +90,7 @@ impl Finding {
     /// A grant no profile needs: fails at or above the excess threshold. It is about the
     /// credential, not about any profile.
     pub fn excess(perm: Perm, basis: Basis, policy: &Policy) -> Self {
-        let mut f = Finding::new(Kind::Excess, format!("excess {}", describe(perm))).about(perm, basis);
+        let mut f = Finding::new(Kind::Excess, describe("excess ", perm, "")).about(perm, basis);
         f.profiles.clear();
         f.fails = policy.fail_on_excess.fails(perm.risk());
         f
@@ -83,11 +98,7 @@ impl Finding {
 
     /// An optional permission that is not granted: a note.
     pub fn unused_optional(perm: Perm, basis: Basis) -> Self {
-        Finding::new(
-            Kind::UnusedOptional,
-            format!("optional {} is not granted", describe(perm)),
-        )
-        .about(perm, basis)
+        Finding::new(Kind::UnusedOptional, describe("optional ", perm, " is not granted")).about(perm, basis)
     }
 
     pub fn wrong_credential_type(profile: &str, needs: CredentialKind, location: Location) -> Self {
@@ -98,9 +109,9 @@ impl Finding {
                 needs.as_str()
             ),
         );
-        f.profiles = vec![profile.to_string()];
+        f.profiles = vec![Arc::from(profile)];
         f.location = Some(location);
-        f.subject = profile.to_string();
+        f.subject = Cow::Owned(profile.to_string());
         f
     }
 
@@ -112,8 +123,8 @@ impl Finding {
                 other.as_str()
             ),
         );
-        f.profiles = vec![profile.to_string()];
-        f.subject = format!("{profile}/{}", other.as_str());
+        f.profiles = vec![Arc::from(profile)];
+        f.subject = Cow::Owned(format!("{profile}/{}", other.as_str()));
         f
     }
 
@@ -127,7 +138,7 @@ impl Finding {
             ),
         )
         .about_v1(v1);
-        f.profiles = vec![profile.to_string()];
+        f.profiles = vec![Arc::from(profile)];
         f
     }
 
@@ -161,7 +172,7 @@ impl Finding {
         );
         f.fails = policy.fail_on_excess != ExcessThreshold::Never;
         f.location = location;
-        f.subject = scope.text.clone();
+        f.subject = Cow::Owned(scope.text.clone());
         f
     }
 
@@ -172,7 +183,7 @@ impl Finding {
             format!("the token's scope claim holds `{json}`, which is not a scope string; what it grants is unknown"),
         );
         f.fails = policy.fail_on_excess != ExcessThreshold::Never;
-        f.subject = json.to_string();
+        f.subject = Cow::Owned(json.to_string());
         f
     }
 
@@ -266,7 +277,7 @@ impl Finding {
             ),
         );
         f.permission = Some(w.permission);
-        f.subject = format!("{} {}@{}", w.kind.id(), w.permission.id(), w.location.line);
+        f.subject = Cow::Owned(format!("{} {}@{}", w.kind.id(), w.permission.id(), w.location.line));
         f.location = Some(w.location.clone());
         f
     }
@@ -282,7 +293,7 @@ impl Finding {
             ),
         );
         f.permission = Some(w.permission);
-        f.subject = format!("{} {}@{}", w.kind.id(), w.permission.id(), w.location.line);
+        f.subject = Cow::Owned(format!("{} {}@{}", w.kind.id(), w.permission.id(), w.location.line));
         f.location = Some(w.location.clone());
         f
     }
@@ -296,7 +307,7 @@ impl Finding {
                 api.as_str()
             ),
         );
-        f.profiles = vec![profile.to_string()];
+        f.profiles = vec![Arc::from(profile)];
         f.location = Some(location);
         f
     }
@@ -308,7 +319,7 @@ impl Finding {
             format!("`{}` has no Harvest v3 equivalent. {}", v1.label, v1.note),
         )
         .about_v1(v1);
-        f.profiles = vec![profile.to_string()];
+        f.profiles = vec![Arc::from(profile)];
         f.location = Some(location);
         f
     }
@@ -319,7 +330,7 @@ impl Finding {
             Kind::NoProvenance,
             format!("profile `{profile}` has no {}", lacking.join(" and no ")),
         );
-        f.profiles = vec![profile.to_string()];
+        f.profiles = vec![Arc::from(profile)];
         f.location = Some(location);
         f
     }

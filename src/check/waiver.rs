@@ -1,6 +1,8 @@
 //! Waivers: a credential may keep a finding for a stated reason, until a date. Applied to
 //! check results after the comparison. Pure: "today" is an argument.
 
+use std::collections::HashMap;
+
 use jiff::civil::Date;
 
 use super::CheckResult;
@@ -20,18 +22,36 @@ fn covers(w: &Waiver, perm: Perm) -> bool {
     }
 }
 
-/// Apply waivers to results. An expired waiver waives nothing and is itself a failing
-/// finding; a waiver that matches nothing is an `unused-waiver` note. With `disabled`
-/// (`--no-waivers`) nothing is waived, and each result says how many waivers were ignored.
-pub fn apply(results: &mut [CheckResult], waivers: &[Waiver], today: Date, disabled: bool) {
-    for r in results.iter_mut() {
-        apply_one(r, waivers, today, disabled);
+/// The waivers of a config, by credential: looked up once per result, however many
+/// credentials and waivers there are.
+#[derive(Debug, Default)]
+pub struct Waivers<'a> {
+    by_credential: HashMap<&'a str, Vec<&'a Waiver>>,
+}
+
+impl<'a> Waivers<'a> {
+    pub fn new(waivers: &'a [Waiver]) -> Self {
+        let mut by_credential: HashMap<&str, Vec<&Waiver>> = HashMap::new();
+        for w in waivers {
+            by_credential.entry(w.credential.as_str()).or_default().push(w);
+        }
+        Waivers { by_credential }
+    }
+
+    fn of(&self, credential: &str) -> &[&'a Waiver] {
+        self.by_credential
+            .get(credential)
+            .map(Vec::as_slice)
+            .unwrap_or_default()
     }
 }
 
-/// Apply the waivers of one result's credential.
-pub fn apply_one(r: &mut CheckResult, waivers: &[Waiver], today: Date, disabled: bool) {
-    let mine: Vec<&Waiver> = waivers.iter().filter(|w| w.credential == r.credential).collect();
+/// Apply the waivers of one result's credential. An expired waiver waives nothing and is
+/// itself a failing finding; a waiver that matches nothing is an `unused-waiver` note. With
+/// `disabled` (`--no-waivers`) nothing is waived, and the result says how many waivers were
+/// ignored.
+pub fn apply(r: &mut CheckResult, waivers: &Waivers, today: Date, disabled: bool) {
+    let mine = waivers.of(&r.credential);
     if disabled {
         if !mine.is_empty() {
             r.caveats
@@ -40,7 +60,7 @@ pub fn apply_one(r: &mut CheckResult, waivers: &[Waiver], today: Date, disabled:
         return;
     }
     let mut new = Vec::new();
-    for w in mine {
+    for &w in mine {
         if let Some(expires) = w.expires
             && expires < today
         {

@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use miette::SourceSpan;
 use serde::Deserialize;
@@ -264,11 +264,8 @@ impl Config {
         let credentials = reader.credentials(&raw.credential, &library)?;
         let auth_url = reader.endpoint("auth_url", raw.auth_url);
         let base_url = reader.endpoint("base_url", raw.base_url);
-        let waivers = raw
-            .waiver
-            .iter()
-            .filter_map(|w| reader.waiver(w, &credentials))
-            .collect();
+        let names: HashSet<&str> = credentials.iter().map(|c| c.name.as_str()).collect();
+        let waivers = raw.waiver.iter().filter_map(|w| reader.waiver(w, &names)).collect();
         if !reader.errors.is_empty() {
             return Err(Error::inputs(reader.errors));
         }
@@ -562,10 +559,11 @@ impl Reader<'_> {
     }
 
     /// One `[[waiver]]`: a defined credential, a reason, a valid date, a known permission.
-    fn waiver(&mut self, w: &RawWaiver, credentials: &[CredentialSpec]) -> Option<Waiver> {
-        if !credentials.iter().any(|c| c.name == w.credential.value) {
-            let names = credentials.iter().map(|c| c.name.as_str());
-            let hint = catalog::suggest(&w.credential.value, catalog::same(names))
+    fn waiver(&mut self, w: &RawWaiver, credentials: &HashSet<&str>) -> Option<Waiver> {
+        if !credentials.contains(w.credential.value.as_str()) {
+            let mut names: Vec<&str> = credentials.iter().copied().collect();
+            names.sort_unstable();
+            let hint = catalog::suggest(&w.credential.value, catalog::same(names.into_iter()))
                 .map(|s| format!("; did you mean `{s}`?"))
                 .unwrap_or_default();
             self.error(

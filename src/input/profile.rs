@@ -4,6 +4,7 @@
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use miette::SourceSpan;
 use schemars::JsonSchema;
@@ -190,8 +191,8 @@ pub enum Origin {
 /// A validated profile.
 #[derive(Debug, Clone)]
 pub struct Profile {
-    /// The file stem.
-    pub id: String,
+    /// The file stem (shared by every finding that names the profile).
+    pub id: Arc<str>,
     pub name: String,
     pub vendor: Option<String>,
     pub api: Api,
@@ -249,7 +250,7 @@ impl Profile {
             return Err(Error::inputs(v.errors));
         }
         Ok(Profile {
-            id: id.to_string(),
+            id: Arc::from(id),
             name,
             vendor: raw.vendor.map(|v| sanitize::clean_line(&v.value)),
             api,

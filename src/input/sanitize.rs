@@ -13,9 +13,23 @@ fn is_unsafe(c: char) -> bool {
         || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}')
 }
 
+/// Whether `text` holds an unsafe character. Printable ASCII, newlines and tabs (nearly all
+/// text) are settled byte by byte; only other text is decoded.
+fn needs_cleaning(text: &str) -> bool {
+    suspect_bytes(text) && text.chars().any(is_unsafe)
+}
+
+/// Whether any byte is outside printable ASCII (a control byte, a newline or tab, or part of
+/// a non-ASCII character). Branch-free, so the compiler can scan many bytes at a time.
+fn suspect_bytes(text: &str) -> bool {
+    text.as_bytes()
+        .iter()
+        .fold(false, |acc, &b| acc | !(0x20..=0x7e).contains(&b))
+}
+
 /// `text` without unsafe characters (see [`is_unsafe`]); borrowed when there are none.
 pub fn clean(text: &str) -> Cow<'_, str> {
-    if !text.chars().any(is_unsafe) {
+    if !needs_cleaning(text) {
         return Cow::Borrowed(text);
     }
     Cow::Owned(text.chars().filter(|&c| !is_unsafe(c)).collect())
@@ -31,14 +45,14 @@ pub fn clean_line(text: &str) -> String {
 
 /// [`clean`] in place; allocates only when there is something to remove.
 pub fn clean_in_place(text: &mut String) {
-    if text.chars().any(is_unsafe) {
+    if needs_cleaning(text) {
         *text = text.chars().filter(|&c| !is_unsafe(c)).collect();
     }
 }
 
 /// [`clean_line`] in place; allocates only when there is something to change.
 pub fn clean_line_in_place(text: &mut String) {
-    if text.chars().any(|c| is_unsafe(c) || c == '\n' || c == '\t') {
+    if suspect_bytes(text) && text.chars().any(|c| is_unsafe(c) || c == '\n' || c == '\t') {
         *text = clean_line(text);
     }
 }
@@ -48,7 +62,7 @@ pub fn clean_line_in_place(text: &mut String) {
 /// the spans of diagnostics) stay the same.
 pub fn quotable(text: &str) -> Cow<'_, str> {
     let ranges = secret_ranges(text);
-    if ranges.is_empty() && !text.chars().any(is_unsafe) {
+    if ranges.is_empty() && !needs_cleaning(text) {
         return Cow::Borrowed(text);
     }
     let mut out = String::with_capacity(text.len());

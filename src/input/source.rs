@@ -26,6 +26,8 @@ pub struct Source {
     pub text: Arc<str>,
     /// Byte offset of the start of every line, built on first use and shared by clones.
     lines: Arc<OnceLock<Vec<usize>>>,
+    /// The path reports cite, shared by every location in this file.
+    cited: Arc<str>,
 }
 
 impl std::fmt::Debug for Source {
@@ -39,10 +41,13 @@ impl std::fmt::Debug for Source {
 
 impl Source {
     pub fn new(name: impl Into<String>, text: impl Into<Arc<str>>) -> Self {
+        let name: String = name.into();
+        let cited = sanitize::clean_line(name.strip_suffix(" (built-in)").unwrap_or(&name)).into();
         Source {
-            name: name.into(),
+            name,
             text: text.into(),
             lines: Arc::new(OnceLock::new()),
+            cited,
         }
     }
 
@@ -109,7 +114,7 @@ impl Source {
 
     /// The file path to cite in reports (a built-in profile is cited by its repository path).
     pub fn path(&self) -> &str {
-        self.name.strip_suffix(" (built-in)").unwrap_or(&self.name)
+        &self.cited
     }
 
     fn line_starts(&self) -> &[usize] {
@@ -157,7 +162,7 @@ impl Source {
     /// The location of a byte offset, for reports.
     pub fn location(&self, offset: usize) -> Location {
         Location {
-            file: self.path().to_string(),
+            file: self.cited.clone(),
             line: self.line_of(offset),
         }
     }

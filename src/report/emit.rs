@@ -4,7 +4,7 @@
 //! report and a failed run leaves the old file intact. The exit code is computed last, from
 //! the results (only `--exit-zero` changes it, and never an error's).
 
-use std::io::Write;
+use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 
 use super::{Format, Style, checklist, github, json, junit, markdown, sarif, table};
@@ -41,7 +41,7 @@ impl Tally {
 fn streams(format: Format) -> bool {
     matches!(
         format,
-        Format::Table | Format::Checklist | Format::Github | Format::Summary
+        Format::Table | Format::Checklist | Format::Github | Format::Summary | Format::Jsonl
     )
 }
 
@@ -52,6 +52,7 @@ fn render_one(format: Format, r: &CheckResult, first: bool, style: Style, out: &
         Format::Checklist => checklist::render_one(r, first, style, out),
         Format::Github => github::render_one(r, out),
         Format::Summary => table::render_summary_line(r, Style { color: false, ..style }, out),
+        Format::Jsonl => json::render_line(r, out),
         Format::Json | Format::Sarif | Format::Junit | Format::Markdown => Ok(()),
     }
 }
@@ -63,7 +64,7 @@ fn render_all(format: Format, results: &[CheckResult], code: u8, out: &mut dyn W
         Format::Sarif => sarif::render(results, code, out),
         Format::Junit => junit::render(results, out),
         Format::Markdown => markdown::render(results, out),
-        Format::Table | Format::Checklist | Format::Github | Format::Summary => Ok(()),
+        Format::Table | Format::Checklist | Format::Github | Format::Summary | Format::Jsonl => Ok(()),
     }
 }
 
@@ -71,7 +72,7 @@ fn render_all(format: Format, results: &[CheckResult], code: u8, out: &mut dyn W
 struct FileReport {
     format: Format,
     path: PathBuf,
-    tmp: tempfile::NamedTempFile,
+    tmp: BufWriter<tempfile::NamedTempFile>,
 }
 
 /// Receives results one by one and writes every report.
@@ -95,7 +96,7 @@ impl<'w> Emitter<'w> {
             files.push(FileReport {
                 format: *format,
                 path: path.clone(),
-                tmp: temp_beside(path)?,
+                tmp: BufWriter::new(temp_beside(path)?),
             });
         }
         let collect = !streams(outputs.format) || outputs.files.iter().any(|(f, _)| !streams(*f));
@@ -123,10 +124,12 @@ impl<'w> Emitter<'w> {
         self.worst = self.worst.max(r.exit_code());
         if streams(self.outputs.format) {
             render_one(self.outputs.format, &r, first, self.style, self.stdout).map_err(Error::output)?;
+            // A reader of the stream gets each result as soon as it is done.
+            self.stdout.flush().map_err(Error::output)?;
         }
         for file in &mut self.files {
             if streams(file.format) {
-                render_one(file.format, &r, first, Style::plain(), file.tmp.as_file_mut())
+                render_one(file.format, &r, first, Style::plain(), &mut file.tmp)
                     .map_err(|e| write_error(&file.path, e))?;
             }
         }
@@ -151,10 +154,13 @@ impl<'w> Emitter<'w> {
         let code = self.exit_code();
         for mut file in self.files {
             if !streams(file.format) {
-                render_all(file.format, &self.results, code, file.tmp.as_file_mut())
-                    .map_err(|e| write_error(&file.path, e))?;
+                render_all(file.format, &self.results, code, &mut file.tmp).map_err(|e| write_error(&file.path, e))?;
             }
-            persist(file.tmp, &file.path)?;
+            let tmp = file
+                .tmp
+                .into_inner()
+                .map_err(|e| write_error(&file.path, e.into_error()))?;
+            persist(tmp, &file.path)?;
         }
         if !streams(self.outputs.format) {
             render_all(self.outputs.format, &self.results, code, self.stdout).map_err(Error::output)?;
@@ -172,17 +178,12 @@ fn clean_result(r: &mut CheckResult) {
     r.caveats.iter_mut().for_each(clean_in_place);
     for f in &mut r.findings {
         clean_in_place(&mut f.message);
-        f.profiles.iter_mut().for_each(clean_line_in_place);
         if let Some(reason) = &mut f.waiver_reason {
             clean_line_in_place(reason);
         }
-        if let Some(at) = &mut f.location {
-            clean_line_in_place(&mut at.file);
-        }
     }
-    if let Some(at) = &mut r.anchor {
-        clean_line_in_place(&mut at.file);
-    }
+    // Profile ids and the files locations cite are clean from the start (`id_of_path`,
+    // `Source::new`).
 }
 
 /// Render a whole run at once, on stdout and into every file; the exit code.

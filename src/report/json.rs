@@ -60,7 +60,7 @@ pub struct JsonFinding<'a> {
     level: Level,
     permission: Option<&'static str>,
     risk: Option<Risk>,
-    profiles: &'a [String],
+    profiles: &'a [std::sync::Arc<str>],
     labels: &'a [&'static str],
     approximate: bool,
     fails: bool,
@@ -96,5 +96,23 @@ pub fn render(results: &[CheckResult], out: &mut dyn std::io::Write) -> std::io:
         results: results.iter().map(JsonResult::of).collect(),
     };
     serde_json::to_writer_pretty(&mut *out, &report)?;
+    writeln!(out)
+}
+
+/// `--format jsonl`: one result object on one line, with the schema's name in it.
+pub fn render_line(r: &CheckResult, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+    #[derive(Serialize)]
+    struct Line<'a> {
+        schema: &'static str,
+        #[serde(flatten)]
+        result: JsonResult<'a>,
+    }
+    serde_json::to_writer(
+        &mut *out,
+        &Line {
+            schema: CHECK_SCHEMA,
+            result: JsonResult::of(r),
+        },
+    )?;
     writeln!(out)
 }

@@ -26,7 +26,7 @@ pub fn render(results: &[CheckResult], out: &mut dyn std::io::Write) -> std::io:
             let failing: Vec<&Finding> = r
                 .findings
                 .iter()
-                .filter(|f| counts(f) && (f.profiles.is_empty() || f.profiles.contains(profile)))
+                .filter(|f| counts(f) && (f.profiles.is_empty() || f.profiles.iter().any(|p| **p == **profile)))
                 .collect();
             let status = if r.verdict == Verdict::Error {
                 let mut s = TestCaseStatus::non_success(NonSuccessKind::Error);

@@ -106,6 +106,8 @@ pub enum ColorChoice {
 pub enum Format {
     Table,
     Json,
+    /// One `grantlint.check.v1` result object per line, written as each credential finishes.
+    Jsonl,
     Checklist,
     Sarif,
     Junit,
