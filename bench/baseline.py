@@ -7,12 +7,18 @@ same loose way (case, apostrophes, spacing around the colon, the published varia
 translates v1 to v3 when either side is v3, and prints one summary line per credential:
 missing, excess by risk, required, granted.
 
+It also counts the requirements met only through approximate v1 -> v3 mappings, as
+grantlint's summary does. With --config it reads a grantlint.toml of offline credentials
+(one profile each, a built-in profile by id) the way `grantlint audit --format summary` does.
+
 Usage: baseline.py PROFILE.yaml GRANTS.yaml...   |   baseline.py PROFILE.yaml --dir DIR
+       baseline.py --config grantlint.toml
 """
 import csv
 import os
 import re
 import sys
+import tomllib
 
 import yaml
 
@@ -54,7 +60,7 @@ def load_catalog():
     v1_labels = {}
     for r in rows("v1_permissions.tsv"):
         key = r["method"] + " " + r["path"]
-        v1[key] = (risk(r["effect"], r["data_class"]), r["v3_scopes"].split())
+        v1[key] = (risk(r["effect"], r["data_class"]), r["v3_scopes"].split(), r["mapping"] == "equivalent")
         for label in [r["label"]] + [a for a in r["aliases"].split("|") if a]:
             v1_labels[normalize(label)] = key
     return scopes, scope_labels, v1, v1_labels
@@ -86,15 +92,19 @@ def resolve(api, item):
 
 
 def in_space(api, perms, space):
+    """The permissions in the comparison space, each with whether every path to it is an
+    approximate mapping."""
     if space == "harvest-v1" or api == "harvest-v3":
-        return set(perms)
-    out = set()
+        return {p: False for p in perms}
+    out = {}
     for p in perms:
-        out.update(V1[p][1])
+        _, scopes, equivalent = V1[p]
+        for s in scopes:
+            out[s] = out.get(s, True) and not equivalent
     return out
 
 
-def check(profile, path):
+def check(profile, path, name=None):
     with open(path) as f:
         grants = yaml.safe_load(f)
     g_api = grants["api"]
@@ -106,21 +116,41 @@ def check(profile, path):
     req = in_space(p_api, required, space)
     opt = in_space(p_api, optional, space)
     got = in_space(g_api, granted, space)
-    missing = sorted(req - got)
-    excess = got - req - opt
+    missing = sorted(set(req) - set(got))
+    excess = set(got) - set(req) - set(opt)
+    approximate = sum(1 for p in req if p in got and (req[p] or got[p]))
     risk_of = (lambda p: V1[p][0]) if space == "harvest-v1" else (lambda p: SCOPES[p])
     by = {}
     for p in excess:
         by[risk_of(p)] = by.get(risk_of(p), 0) + 1
     parts = ", ".join(f"{by[r]} {r}" for r in ORDER if r in by)
     verdict = "FAIL" if missing or excess else "PASS"
-    name = grants.get("credential") or os.path.splitext(os.path.basename(path))[0]
+    name = name or grants.get("credential") or os.path.splitext(os.path.basename(path))[0]
     excess_text = f"{len(excess)} excess ({parts})" if parts else f"{len(excess)} excess"
-    print(f"{name} — {verdict}: {len(missing)} missing, {excess_text} · {len(req)} required, {len(got)} granted, 0 waived")
+    approx = f" ({approximate} only through ≈ mappings)" if approximate else ""
+    print(f"{name} — {verdict}: {len(missing)} missing, {excess_text} · {len(req)} required, {len(got)} granted{approx}, 0 waived")
     return verdict == "FAIL"
 
 
+def audit(config_path):
+    """Every offline credential of a config, in config order, each against its one profile."""
+    with open(config_path, "rb") as f:
+        config = tomllib.load(f)
+    base = os.path.dirname(config_path)
+    profiles = {}
+    failed = False
+    for c in config["credential"]:
+        (pid,) = c["profiles"]
+        if pid not in profiles:
+            with open(os.path.join(ROOT, "profiles", pid + ".yaml")) as f:
+                profiles[pid] = yaml.safe_load(f)
+        failed |= check(profiles[pid], os.path.join(base, c["grants"]), c["name"])
+    return failed
+
+
 def main(argv):
+    if argv[1] == "--config":
+        return 1 if audit(argv[2]) else 0
     with open(argv[1]) as f:
         profile = yaml.safe_load(f)
     if argv[2] == "--dir":

@@ -1,8 +1,11 @@
 #!/usr/bin/env python3
-"""Generate benchmark data in bench/data/: 10,000 grants files (half Harvest v1 keys, half v3
-credentials, each missing some of SeekOut's permissions and carrying random excess ones), one
-single grants file, and a fake-greenhouse config plus grantlint.toml for 1,000 live
-credentials. Deterministic (seeded)."""
+"""Generate benchmark data in bench/data/ (deterministic, seeded):
+- fleet/: 10,000 grants files, half Harvest v1 keys and half v3 credentials, each missing some
+  of SeekOut's permissions and carrying random excess ones; fleet100k/: 100,000 such files;
+- analytics/: 10,000 v3 credentials of 10-15 scopes each (most from the Airbyte profile, a few
+  others), and audit1k.toml / audit10k.toml, configs of 1,000 and 10,000 offline credentials
+  reading them (the fleet of issue "Fleet at scale");
+- single.yaml, one grants file; fake.json and audit.toml, 1,000 live credentials."""
 import csv
 import json
 import os
@@ -60,13 +63,39 @@ def v3_file(i):
     return "\n".join([f"credential: v3-client-{i:05}", "api: harvest-v3", "granted:"] + [f"  - {s}" for s in scopes]) + "\n"
 
 
-def main():
-    fleet = os.path.join(DATA, "fleet")
+def airbyte_scopes():
+    with open(os.path.join(ROOT, "profiles", "airbyte.yaml")) as f:
+        return [l.strip()[2:].split()[0] for l in f if l.strip().startswith("- harvest:")]
+
+
+def analytics_file(i, airbyte):
+    scopes = rng.sample(airbyte, rng.randint(10, 15)) + rng.sample(V3, rng.randint(0, 3))
+    scopes = list(dict.fromkeys(scopes))
+    return "\n".join([f"credential: analytics-{i:05}", "api: harvest-v3", "granted:"] + [f"  - {s}" for s in scopes]) + "\n"
+
+
+def write_fleet(name, n):
+    fleet = os.path.join(DATA, name)
     os.makedirs(fleet, exist_ok=True)
-    for i in range(10_000):
+    for i in range(n):
         text = v1_file(i) if i % 2 else v3_file(i)
-        with open(os.path.join(fleet, f"{i:05}.yaml"), "w") as f:
+        with open(os.path.join(fleet, f"{i:06}.yaml"), "w") as f:
             f.write(text)
+
+
+def main():
+    write_fleet("fleet", 10_000)
+    write_fleet("fleet100k", 100_000)
+    airbyte = airbyte_scopes()
+    analytics = os.path.join(DATA, "analytics")
+    os.makedirs(analytics, exist_ok=True)
+    for i in range(10_000):
+        with open(os.path.join(analytics, f"{i:05}.yaml"), "w") as f:
+            f.write(analytics_file(i, airbyte))
+    for n, name in [(1_000, "audit1k.toml"), (10_000, "audit10k.toml")]:
+        with open(os.path.join(DATA, name), "w") as f:
+            for i in range(n):
+                f.write(f'[[credential]]\nname = "analytics-{i:05}"\nprofiles = ["airbyte"]\ngrants = "analytics/{i:05}.yaml"\n\n')
     with open(os.path.join(DATA, "single.yaml"), "w") as f:
         f.write(v3_file(99_999))
     # 1,000 live credentials for the audit benchmark.

@@ -153,18 +153,19 @@ pub struct Finding {
     /// The permission in the comparison space, if the finding is about one.
     pub permission: Option<Perm>,
     pub risk: Option<Risk>,
-    /// Profiles the finding comes from (for missing: those that require the permission).
-    pub profiles: Vec<Arc<str>>,
+    /// Profiles the finding comes from (for missing: those that require the permission),
+    /// shared by every finding of one requirement.
+    pub profiles: Arc<[Arc<str>]>,
     /// Greenhouse UI labels that name the permission (v1 labels a mapping came from, or the
     /// v3 screen label).
-    pub labels: Vec<&'static str>,
+    pub labels: Cow<'static, [&'static str]>,
     /// The finding rests on an approximate v1 <-> v3 mapping.
     pub approximate: bool,
     pub fails: bool,
     pub waived: bool,
     /// The reason of the waiver that excuses this finding.
     pub waiver_reason: Option<String>,
-    pub message: String,
+    pub message: Message,
     pub location: Option<Location>,
     /// What the finding is about, telling it apart from the other findings of its kind for
     /// the same credential (the permission, an unknown scope's text, a profile): part of
@@ -172,15 +173,76 @@ pub struct Finding {
     pub subject: Cow<'static, str>,
 }
 
+/// What a finding says in words.
+#[derive(Debug, Clone)]
+pub enum Message {
+    /// Written when the finding was made; it may quote text from outside, which the report
+    /// layer cleans before any output.
+    Text(String),
+    /// The finding's permission described from the catalog alone:
+    /// `{before}{id} ({group} > {label}, {risk} risk){after}`. Built when a report needs it.
+    Permission { before: &'static str, after: &'static str },
+}
+
+impl Finding {
+    /// The message in words.
+    pub fn message(&self) -> Cow<'_, str> {
+        match (&self.message, self.permission) {
+            (Message::Text(t), _) => Cow::Borrowed(t),
+            (Message::Permission { before, after }, Some(perm)) => Cow::Owned(describe(before, perm, after)),
+            (Message::Permission { before, after }, None) => Cow::Owned(format!("{before}{after}")),
+        }
+    }
+}
+
+/// `{before}{id} ({group} > {label}, {risk} risk){after}`, built by hand rather than with
+/// `format!`: a fleet makes millions of these.
+pub fn describe(before: &str, perm: Perm, after: &str) -> String {
+    let parts = [
+        before,
+        perm.id(),
+        " (",
+        perm.group(),
+        " > ",
+        perm.label(),
+        ", ",
+        perm.risk().as_str(),
+        " risk)",
+        after,
+    ];
+    let mut s = String::with_capacity(parts.iter().map(|p| p.len()).sum());
+    for p in parts {
+        s.push_str(p);
+    }
+    s
+}
+
+/// An empty list of profiles, shared: most findings name none, and this costs no allocation.
+pub fn no_profiles() -> Arc<[Arc<str>]> {
+    static EMPTY: std::sync::OnceLock<Arc<[Arc<str>]>> = std::sync::OnceLock::new();
+    EMPTY.get_or_init(|| Arc::from([])).clone()
+}
+
 /// Where a required or granted permission came from, as a finding reports it: the profiles
 /// that require it, the v1 labels a translation came from, whether only approximate
 /// mappings lead to it, and the line it was written on.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct Basis {
-    pub profiles: Vec<Arc<str>>,
+    pub profiles: Arc<[Arc<str>]>,
     pub labels: Vec<&'static str>,
     pub approximate: bool,
     pub location: Option<Location>,
+}
+
+impl Default for Basis {
+    fn default() -> Self {
+        Basis {
+            profiles: no_profiles(),
+            labels: Vec::new(),
+            approximate: false,
+            location: None,
+        }
+    }
 }
 
 #[cfg(test)]

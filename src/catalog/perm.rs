@@ -49,6 +49,14 @@ impl Perm {
         }
     }
 
+    /// The label, as a one-element list that lives as long as the catalog.
+    pub fn labels(self) -> &'static [&'static str] {
+        match self {
+            Perm::V1(v) => std::slice::from_ref(&v1(v).label),
+            Perm::V3(s) => std::slice::from_ref(&scope(s).label),
+        }
+    }
+
     /// The group heading Greenhouse shows it under.
     pub fn group(self) -> &'static str {
         match self {

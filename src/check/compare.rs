@@ -7,7 +7,7 @@ use std::sync::{Arc, OnceLock};
 
 use super::{CheckResult, Summary, Verdict};
 use crate::catalog::{self, Api, Mapping, Perm, V1Permission};
-use crate::finding::{Basis, Finding};
+use crate::finding::{Basis, Finding, no_profiles};
 use crate::input::Entry;
 use crate::input::grants::{GrantState, Grants};
 use crate::input::policy::Policy;
@@ -26,17 +26,25 @@ struct Provenance<'a> {
     /// The file and byte offset of the first entry that put it here (a line is computed
     /// only when a finding needs it).
     at: Option<(&'a Source, usize)>,
+    /// The basis, made once: a profile's requirement is reported for every credential.
+    basis: OnceLock<Basis>,
 }
 
 impl Provenance<'_> {
     /// What a finding about this permission reports.
     fn basis(&self) -> Basis {
-        Basis {
-            profiles: self.profiles.iter().map(|p| Arc::clone(p)).collect(),
-            labels: self.v1_labels.clone(),
-            approximate: self.approximate,
-            location: self.at.map(|(src, offset)| src.location(offset)),
-        }
+        self.basis
+            .get_or_init(|| Basis {
+                profiles: if self.profiles.is_empty() {
+                    no_profiles()
+                } else {
+                    self.profiles.iter().map(|p| Arc::clone(p)).collect()
+                },
+                labels: self.v1_labels.clone(),
+                approximate: self.approximate,
+                location: self.at.map(|(src, offset)| src.location(offset)),
+            })
+            .clone()
     }
 }
 

@@ -7,46 +7,27 @@ use std::sync::Arc;
 use jiff::civil::Date;
 
 use crate::catalog::{self, Api, Perm, V1Permission};
-use crate::finding::{Basis, Finding, Kind, Level, Location};
+use crate::finding::{Basis, Finding, Kind, Level, Location, Message, no_profiles};
 use crate::input::grants::UnknownScope;
 use crate::input::policy::{ExcessThreshold, Policy, Waiver};
 use crate::input::probe::{ProbeOutcome, Probed};
 use crate::input::profile::{CredentialKind, OtherCredential};
 
-/// "scope (Group > label, risk risk)": how a finding names a permission in words.
-///
-/// Built by hand rather than with `format!`: a fleet makes millions of these.
-fn describe(before: &str, perm: Perm, after: &str) -> String {
-    let parts = [
-        before,
-        perm.id(),
-        " (",
-        perm.group(),
-        " > ",
-        perm.label(),
-        ", ",
-        perm.risk().as_str(),
-        " risk)",
-        after,
-    ];
-    let mut s = String::with_capacity(parts.iter().map(|p| p.len()).sum());
-    for p in parts {
-        s.push_str(p);
-    }
-    s
-}
-
 /// One constructor per kind: each kind's message, level, risk and whether it fails are
 /// decided here and nowhere else.
 impl Finding {
     pub(crate) fn new(kind: Kind, message: String) -> Self {
+        Self::with(kind, Message::Text(message))
+    }
+
+    fn with(kind: Kind, message: Message) -> Self {
         Finding {
             kind,
             level: kind.info().level,
             permission: None,
             risk: None,
-            profiles: Vec::new(),
-            labels: Vec::new(),
+            profiles: no_profiles(),
+            labels: Cow::Borrowed(&[]),
             approximate: false,
             fails: kind.info().level >= Level::Warning,
             waived: false,
@@ -62,9 +43,9 @@ impl Finding {
         self.subject = Cow::Borrowed(perm.id());
         self.risk = Some(perm.risk());
         self.labels = if basis.labels.is_empty() {
-            vec![perm.label()]
+            Cow::Borrowed(perm.labels())
         } else {
-            basis.labels
+            Cow::Owned(basis.labels)
         };
         self.profiles = basis.profiles;
         self.approximate = basis.approximate;
@@ -76,13 +57,20 @@ impl Finding {
         self.permission = Some(Perm::V1(v1.vid));
         self.subject = Cow::Borrowed(v1.key);
         self.risk = Some(v1.risk());
-        self.labels = vec![v1.label];
+        self.labels = Cow::Borrowed(std::slice::from_ref(&v1.label));
         self
     }
 
     /// A required permission the credential lacks: fails unless missing grants do not.
     pub fn missing(perm: Perm, basis: Basis, policy: &Policy) -> Self {
-        let mut f = Finding::new(Kind::Missing, describe("missing ", perm, "")).about(perm, basis);
+        let mut f = Finding::with(
+            Kind::Missing,
+            Message::Permission {
+                before: "missing ",
+                after: "",
+            },
+        )
+        .about(perm, basis);
         f.fails = policy.fail_on_missing;
         f
     }
@@ -90,15 +78,29 @@ impl Finding {
     /// A grant no profile needs: fails at or above the excess threshold. It is about the
     /// credential, not about any profile.
     pub fn excess(perm: Perm, basis: Basis, policy: &Policy) -> Self {
-        let mut f = Finding::new(Kind::Excess, describe("excess ", perm, "")).about(perm, basis);
-        f.profiles.clear();
+        let mut f = Finding::with(
+            Kind::Excess,
+            Message::Permission {
+                before: "excess ",
+                after: "",
+            },
+        )
+        .about(perm, basis);
+        f.profiles = no_profiles();
         f.fails = policy.fail_on_excess.fails(perm.risk());
         f
     }
 
     /// An optional permission that is not granted: a note.
     pub fn unused_optional(perm: Perm, basis: Basis) -> Self {
-        Finding::new(Kind::UnusedOptional, describe("optional ", perm, " is not granted")).about(perm, basis)
+        Finding::with(
+            Kind::UnusedOptional,
+            Message::Permission {
+                before: "optional ",
+                after: " is not granted",
+            },
+        )
+        .about(perm, basis)
     }
 
     pub fn wrong_credential_type(profile: &str, needs: CredentialKind, location: Location) -> Self {
@@ -109,7 +111,7 @@ impl Finding {
                 needs.as_str()
             ),
         );
-        f.profiles = vec![Arc::from(profile)];
+        f.profiles = Arc::from([Arc::from(profile)]);
         f.location = Some(location);
         f.subject = Cow::Owned(profile.to_string());
         f
@@ -123,7 +125,7 @@ impl Finding {
                 other.as_str()
             ),
         );
-        f.profiles = vec![Arc::from(profile)];
+        f.profiles = Arc::from([Arc::from(profile)]);
         f.subject = Cow::Owned(format!("{profile}/{}", other.as_str()));
         f
     }
@@ -138,7 +140,7 @@ impl Finding {
             ),
         )
         .about_v1(v1);
-        f.profiles = vec![Arc::from(profile)];
+        f.profiles = Arc::from([Arc::from(profile)]);
         f
     }
 
@@ -307,7 +309,7 @@ impl Finding {
                 api.as_str()
             ),
         );
-        f.profiles = vec![Arc::from(profile)];
+        f.profiles = Arc::from([Arc::from(profile)]);
         f.location = Some(location);
         f
     }
@@ -319,7 +321,7 @@ impl Finding {
             format!("`{}` has no Harvest v3 equivalent. {}", v1.label, v1.note),
         )
         .about_v1(v1);
-        f.profiles = vec![Arc::from(profile)];
+        f.profiles = Arc::from([Arc::from(profile)]);
         f.location = Some(location);
         f
     }
@@ -330,7 +332,7 @@ impl Finding {
             Kind::NoProvenance,
             format!("profile `{profile}` has no {}", lacking.join(" and no ")),
         );
-        f.profiles = vec![Arc::from(profile)];
+        f.profiles = Arc::from([Arc::from(profile)]);
         f.location = Some(location);
         f
     }

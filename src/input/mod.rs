@@ -6,6 +6,7 @@ pub mod clock;
 pub mod config;
 pub mod grants;
 pub mod library;
+pub mod plain_grants;
 pub mod policy;
 pub mod probe;
 pub mod profile;

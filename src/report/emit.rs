@@ -10,6 +10,7 @@ use std::path::{Path, PathBuf};
 use super::{Format, Style, checklist, github, json, junit, markdown, sarif, table};
 use crate::check::{CheckResult, Verdict};
 use crate::error::{EXIT_FINDINGS, Error};
+use crate::finding::Message;
 use crate::input::sanitize::{clean_in_place, clean_line_in_place};
 
 /// Where results go and what the exit code says.
@@ -177,7 +178,11 @@ fn clean_result(r: &mut CheckResult) {
     r.profiles.iter_mut().for_each(clean_line_in_place);
     r.caveats.iter_mut().for_each(clean_in_place);
     for f in &mut r.findings {
-        clean_in_place(&mut f.message);
+        // Messages described from the catalog need no cleaning; written ones may quote text
+        // from outside.
+        if let Message::Text(text) = &mut f.message {
+            clean_in_place(text);
+        }
         if let Some(reason) = &mut f.waiver_reason {
             clean_line_in_place(reason);
         }

@@ -80,7 +80,7 @@ impl<'a> JsonFinding<'a> {
             approximate: f.approximate,
             fails: f.fails,
             waived: f.waived,
-            message: Cow::Borrowed(&f.message),
+            message: f.message(),
         }
     }
 

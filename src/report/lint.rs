@@ -25,7 +25,7 @@ pub struct Linted {
 pub fn finding_diagnostic(p: &Profile, finding: &Finding, span: SourceSpan) -> SourceError {
     let info = finding.kind.info();
     let label = format!("{}[{}]", finding.level.as_str(), info.id);
-    SourceError::at(&p.src, span, finding.message.clone(), label).with_help(info.help)
+    SourceError::at(&p.src, span, finding.message().into_owned(), label).with_help(info.help)
 }
 
 fn name(l: &Linted) -> String {

@@ -134,6 +134,6 @@ pub fn finding_message<'a>(r: &'a CheckResult, f: &'a Finding) -> Cow<'a, str> {
                 .trim_end()
                 .to_string(),
         ),
-        _ => Cow::Borrowed(&f.message),
+        _ => f.message(),
     }
 }
