@@ -18,11 +18,19 @@ BASELINE = os.path.join(ROOT, "bench", "baseline.py")
 PROFILE = os.path.join(ROOT, "profiles", "seekout.yaml")
 
 
+TIME = "/usr/bin/time"  # GNU time: the peak RSS of what it runs, not of a fork of this script
+
+
 def run_once(cmd, env=None, cwd=None, expect=(0, 1)):
-    """Wall time (s) and peak RSS (KiB) of one whole process; its output goes to /dev/null."""
+    """Wall time (s) and peak RSS (KiB) of one whole process; its output goes to /dev/null.
+    The peak RSS comes from GNU time when it is there: a child forked from this (large) Python
+    process would otherwise report this process's memory as its own."""
+    argv = cmd if isinstance(cmd, list) else ["sh", "-c", cmd]
+    rss_file = os.path.join(DATA, ".rss")
+    wrapped = [TIME, "-f", "%M", "-o", rss_file] + argv if os.path.exists(TIME) else argv
     with open(os.devnull, "wb") as null:
         start = time.perf_counter()
-        p = subprocess.Popen(cmd, stdout=null, stderr=subprocess.PIPE, env=env, cwd=cwd, shell=isinstance(cmd, str))
+        p = subprocess.Popen(wrapped, stdout=null, stderr=subprocess.PIPE, env=env, cwd=cwd)
         _, status, usage = os.wait4(p.pid, 0)
         elapsed = time.perf_counter() - start
         err = p.stderr.read().decode(errors="replace")
@@ -30,7 +38,11 @@ def run_once(cmd, env=None, cwd=None, expect=(0, 1)):
     code = os.waitstatus_to_exitcode(status)
     if code not in expect:
         raise SystemExit(f"{cmd!r} exited {code}:\n{err[-2000:]}")
-    return elapsed, usage.ru_maxrss
+    peak = usage.ru_maxrss
+    if wrapped is not argv:
+        with open(rss_file) as f:
+            peak = int(f.read().split()[-1])
+    return elapsed, peak
 
 
 def measure(name, cmd, runs, **kw):

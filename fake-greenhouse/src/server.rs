@@ -207,6 +207,8 @@ impl Server {
 /// Serve requests on one connection until the client closes it, asks to close, goes idle, or
 /// the server decides to close (`close_connections`, a malformed request, a drop or a hang).
 fn serve_connection(state: &State, stream: TcpStream, connection: u64) {
+    // Answers go out at once (no Nagle delay between a keep-alive answer and the next).
+    let _ = stream.set_nodelay(true);
     let idle = Duration::from_millis(state.config.idle_timeout_ms.max(1));
     if stream.set_read_timeout(Some(idle)).is_err() {
         return;
