@@ -38,40 +38,71 @@ impl Tally {
     }
 }
 
-/// Whether a format is written result by result.
-fn streams(format: Format) -> bool {
-    matches!(
-        format,
-        Format::Table | Format::Checklist | Format::Github | Format::Summary | Format::Jsonl
-    )
+/// One report being written, and what its format must remember from one result to the
+/// next. Every format but JUnit and Markdown is written as results arrive; those two start
+/// with run-wide counts, so they keep the results until the end.
+enum View {
+    /// Written result by result, with nothing to remember.
+    Stream(Format),
+    Json(json::JsonWriter),
+    Sarif(sarif::SarifWriter),
+    Collect(Format),
 }
 
-/// Render one result of a streaming format; `first` says whether it is the first result.
-fn render_one(format: Format, r: &CheckResult, first: bool, style: Style, out: &mut dyn Write) -> std::io::Result<()> {
-    match format {
-        Format::Table => table::render_one(r, first, style, out),
-        Format::Checklist => checklist::render_one(r, first, style, out),
-        Format::Github => github::render_one(r, out),
-        Format::Summary => table::render_summary_line(r, Style { color: false, ..style }, out),
-        Format::Jsonl => json::render_line(r, out),
-        Format::Json | Format::Sarif | Format::Junit | Format::Markdown => Ok(()),
+impl View {
+    fn new(format: Format) -> View {
+        match format {
+            Format::Json => View::Json(json::JsonWriter::default()),
+            Format::Sarif => View::Sarif(sarif::SarifWriter::default()),
+            Format::Junit | Format::Markdown => View::Collect(format),
+            Format::Table | Format::Checklist | Format::Github | Format::Summary | Format::Jsonl => {
+                View::Stream(format)
+            }
+        }
     }
-}
 
-/// Render a collecting format over the whole run.
-fn render_all(format: Format, results: &[CheckResult], code: u8, out: &mut dyn Write) -> std::io::Result<()> {
-    match format {
-        Format::Json => json::render(results, out),
-        Format::Sarif => sarif::render(results, code, out),
-        Format::Junit => junit::render(results, out),
-        Format::Markdown => markdown::render(results, out),
-        Format::Table | Format::Checklist | Format::Github | Format::Summary | Format::Jsonl => Ok(()),
+    fn collects(&self) -> bool {
+        matches!(self, View::Collect(_))
+    }
+
+    /// What comes before the first result.
+    fn begin(&mut self, out: &mut dyn Write) -> std::io::Result<()> {
+        match self {
+            View::Json(w) => w.begin(out),
+            View::Sarif(w) => w.begin(out),
+            View::Stream(_) | View::Collect(_) => Ok(()),
+        }
+    }
+
+    /// One result; `first` says whether it is the first.
+    fn push(&mut self, r: &CheckResult, first: bool, style: Style, out: &mut dyn Write) -> std::io::Result<()> {
+        match self {
+            View::Stream(Format::Table) => table::render_one(r, first, style, out),
+            View::Stream(Format::Checklist) => checklist::render_one(r, first, style, out),
+            View::Stream(Format::Github) => github::render_one(r, out),
+            View::Stream(Format::Summary) => table::render_summary_line(r, Style { color: false, ..style }, out),
+            View::Stream(Format::Jsonl) => json::render_line(r, out),
+            View::Json(w) => w.push(r, out),
+            View::Sarif(w) => w.push(r, out),
+            View::Stream(_) | View::Collect(_) => Ok(()),
+        }
+    }
+
+    /// What comes after the last result (all of it, for a collecting format).
+    fn end(&mut self, results: &[CheckResult], code: u8, out: &mut dyn Write) -> std::io::Result<()> {
+        match self {
+            View::Json(w) => w.end(out),
+            View::Sarif(w) => w.end(code, out),
+            View::Collect(Format::Junit) => junit::render(results, out),
+            View::Collect(Format::Markdown) => markdown::render(results, out),
+            View::Stream(_) | View::Collect(_) => Ok(()),
+        }
     }
 }
 
 /// A report file being written: a temporary file beside the target.
 struct FileReport {
-    format: Format,
+    view: View,
     path: PathBuf,
     tmp: BufWriter<tempfile::NamedTempFile>,
 }
@@ -81,10 +112,14 @@ pub struct Emitter<'w> {
     outputs: Outputs,
     style: Style,
     stdout: &'w mut dyn Write,
+    view: View,
     files: Vec<FileReport>,
     /// Kept only when some report needs the whole run.
     results: Vec<CheckResult>,
     collect: bool,
+    /// Whether the reports' beginnings are written (at the first result, so that an error
+    /// before any result leaves stdout empty).
+    begun: bool,
     tally: Tally,
     worst: u8,
 }
@@ -95,22 +130,37 @@ impl<'w> Emitter<'w> {
         let mut files = Vec::new();
         for (format, path) in &outputs.files {
             files.push(FileReport {
-                format: *format,
+                view: View::new(*format),
                 path: path.clone(),
                 tmp: BufWriter::new(temp_beside(path)?),
             });
         }
-        let collect = !streams(outputs.format) || outputs.files.iter().any(|(f, _)| !streams(*f));
+        let view = View::new(outputs.format);
+        let collect = view.collects() || files.iter().any(|f| f.view.collects());
         Ok(Emitter {
             outputs,
             style,
             stdout,
+            view,
             files,
             results: Vec::new(),
             collect,
+            begun: false,
             tally: Tally::default(),
             worst: 0,
         })
+    }
+
+    fn begin(&mut self) -> Result<(), Error> {
+        if self.begun {
+            return Ok(());
+        }
+        self.begun = true;
+        self.view.begin(self.stdout).map_err(Error::output)?;
+        for file in &mut self.files {
+            file.view.begin(&mut file.tmp).map_err(|e| write_error(&file.path, e))?;
+        }
+        Ok(())
     }
 
     /// One more result: streaming reports get it now.
@@ -123,16 +173,16 @@ impl<'w> Emitter<'w> {
             Verdict::Error => self.tally.error += 1,
         }
         self.worst = self.worst.max(r.exit_code());
-        if streams(self.outputs.format) {
-            render_one(self.outputs.format, &r, first, self.style, self.stdout).map_err(Error::output)?;
-            // A reader of the stream gets each result as soon as it is done.
-            self.stdout.flush().map_err(Error::output)?;
-        }
+        self.begin()?;
+        self.view
+            .push(&r, first, self.style, self.stdout)
+            .map_err(Error::output)?;
+        // A reader of the stream gets each result as soon as it is done.
+        self.stdout.flush().map_err(Error::output)?;
         for file in &mut self.files {
-            if streams(file.format) {
-                render_one(file.format, &r, first, Style::plain(), &mut file.tmp)
-                    .map_err(|e| write_error(&file.path, e))?;
-            }
+            file.view
+                .push(&r, first, Style::plain(), &mut file.tmp)
+                .map_err(|e| write_error(&file.path, e))?;
         }
         if self.collect {
             self.results.push(r);
@@ -149,23 +199,22 @@ impl<'w> Emitter<'w> {
         }
     }
 
-    /// Render the collecting reports, put every file in place, and return the exit code and
-    /// the tally of verdicts.
-    pub fn finish(self) -> Result<(u8, Tally), Error> {
+    /// End every report (the collecting ones are rendered now), put every file in place, and
+    /// return the exit code and the tally of verdicts.
+    pub fn finish(mut self) -> Result<(u8, Tally), Error> {
         let code = self.exit_code();
-        for mut file in self.files {
-            if !streams(file.format) {
-                render_all(file.format, &self.results, code, &mut file.tmp).map_err(|e| write_error(&file.path, e))?;
-            }
+        self.begin()?;
+        for mut file in std::mem::take(&mut self.files) {
+            file.view
+                .end(&self.results, code, &mut file.tmp)
+                .map_err(|e| write_error(&file.path, e))?;
             let tmp = file
                 .tmp
                 .into_inner()
                 .map_err(|e| write_error(&file.path, e.into_error()))?;
             persist(tmp, &file.path)?;
         }
-        if !streams(self.outputs.format) {
-            render_all(self.outputs.format, &self.results, code, self.stdout).map_err(Error::output)?;
-        }
+        self.view.end(&self.results, code, self.stdout).map_err(Error::output)?;
         Ok((code, self.tally))
     }
 }

@@ -12,12 +12,6 @@ use crate::input::clock::rfc3339;
 
 pub const CHECK_SCHEMA: &str = "grantlint.check.v1";
 
-#[derive(Serialize)]
-struct Report<'a> {
-    schema: &'static str,
-    results: Vec<JsonResult<'a>>,
-}
-
 /// One result as the `grantlint.check.v1` object has it.
 #[derive(Serialize)]
 pub struct JsonResult<'a> {
@@ -90,13 +84,37 @@ impl<'a> JsonFinding<'a> {
     }
 }
 
-pub fn render(results: &[CheckResult], out: &mut dyn std::io::Write) -> std::io::Result<()> {
-    let report = Report {
-        schema: CHECK_SCHEMA,
-        results: results.iter().map(JsonResult::of).collect(),
-    };
-    serde_json::to_writer_pretty(&mut *out, &report)?;
-    writeln!(out)
+/// The `grantlint.check.v1` document written as results arrive, exactly as one
+/// pretty-printed object: the schema first, each result as it is done.
+#[derive(Default)]
+pub struct JsonWriter {
+    results: usize,
+}
+
+impl JsonWriter {
+    pub fn begin(&mut self, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+        write!(out, "{{\n  \"schema\": \"{CHECK_SCHEMA}\",\n  \"results\": [")
+    }
+
+    pub fn push(&mut self, r: &CheckResult, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+        out.write_all(if self.results == 0 { b"\n    " } else { b",\n    " })?;
+        let text = serde_json::to_string_pretty(&JsonResult::of(r))?;
+        for (i, line) in text.lines().enumerate() {
+            if i > 0 {
+                out.write_all(b"\n    ")?;
+            }
+            out.write_all(line.as_bytes())?;
+        }
+        self.results += 1;
+        Ok(())
+    }
+
+    pub fn end(&mut self, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+        if self.results > 0 {
+            out.write_all(b"\n  ")?;
+        }
+        writeln!(out, "]\n}}")
+    }
 }
 
 /// `--format jsonl`: one result object on one line, with the schema's name in it.

@@ -5,6 +5,8 @@
 
 use std::collections::BTreeMap;
 
+use std::io::Write;
+
 use serde_sarif::sarif;
 
 use super::finding_message;
@@ -89,75 +91,117 @@ fn location(r: &CheckResult, f: &Finding) -> sarif::Location {
         .build()
 }
 
-pub fn build(results: &[CheckResult], exit_code: u8) -> sarif::Sarif {
-    let mut out = Vec::new();
-    for r in results {
-        for f in &r.findings {
-            let mut props = BTreeMap::new();
-            props.insert("credential".to_string(), serde_json::json!(r.credential));
-            props.insert("profiles".to_string(), serde_json::json!(f.profiles));
-            if let Some(risk) = f.risk {
-                props.insert("risk".to_string(), serde_json::json!(risk.as_str()));
-            }
-            props.insert("approximate".to_string(), serde_json::json!(f.approximate));
-            props.insert("fails".to_string(), serde_json::json!(f.fails));
-            let mut fingerprints = BTreeMap::new();
-            fingerprints.insert(
-                "grantlint/v1".to_string(),
-                fingerprint(&[&r.credential, f.kind.id(), &f.subject]),
-            );
-            let level = if f.fails && !f.waived {
-                sarif::ResultLevel::Error
-            } else {
-                sarif_level(f.level.min(Level::Warning))
-            };
-            let rule_index = Kind::ALL.iter().position(|k| *k == f.kind).unwrap_or(0) as i64;
-            let message = format!("{} [credential {}]", finding_message(r, f), r.credential);
-            let base = sarif::Result::builder()
-                .rule_id(f.kind.id())
-                .rule_index(rule_index)
-                .level(level)
-                .message(sarif::Message::builder().text(message).build())
-                .locations(vec![location(r, f)])
-                .partial_fingerprints(fingerprints)
-                .properties(sarif::PropertyBag::builder().additional_properties(props).build());
-            let result = if f.waived {
-                let suppression = sarif::Suppression::builder()
-                    .kind(serde_json::json!("external"))
-                    .status(serde_json::json!("accepted"))
-                    .justification(f.waiver_reason.clone().unwrap_or_default())
-                    .build();
-                base.suppressions(vec![suppression]).build()
-            } else {
-                base.build()
-            };
-            out.push(result);
+/// The SARIF results of one credential: one per finding.
+fn results_of(r: &CheckResult) -> Vec<sarif::Result> {
+    let mut out = Vec::with_capacity(r.findings.len());
+    for f in &r.findings {
+        let mut props = BTreeMap::new();
+        props.insert("credential".to_string(), serde_json::json!(r.credential));
+        props.insert("profiles".to_string(), serde_json::json!(f.profiles));
+        if let Some(risk) = f.risk {
+            props.insert("risk".to_string(), serde_json::json!(risk.as_str()));
         }
+        props.insert("approximate".to_string(), serde_json::json!(f.approximate));
+        props.insert("fails".to_string(), serde_json::json!(f.fails));
+        let mut fingerprints = BTreeMap::new();
+        fingerprints.insert(
+            "grantlint/v1".to_string(),
+            fingerprint(&[&r.credential, f.kind.id(), &f.subject]),
+        );
+        let level = if f.fails && !f.waived {
+            sarif::ResultLevel::Error
+        } else {
+            sarif_level(f.level.min(Level::Warning))
+        };
+        let rule_index = Kind::ALL.iter().position(|k| *k == f.kind).unwrap_or(0) as i64;
+        let message = format!("{} [credential {}]", finding_message(r, f), r.credential);
+        let base = sarif::Result::builder()
+            .rule_id(f.kind.id())
+            .rule_index(rule_index)
+            .level(level)
+            .message(sarif::Message::builder().text(message).build())
+            .locations(vec![location(r, f)])
+            .partial_fingerprints(fingerprints)
+            .properties(sarif::PropertyBag::builder().additional_properties(props).build());
+        let result = if f.waived {
+            let suppression = sarif::Suppression::builder()
+                .kind(serde_json::json!("external"))
+                .status(serde_json::json!("accepted"))
+                .justification(f.waiver_reason.clone().unwrap_or_default())
+                .build();
+            base.suppressions(vec![suppression]).build()
+        } else {
+            base.build()
+        };
+        out.push(result);
     }
-    let successful = !results.iter().any(|r| r.verdict == Verdict::Error);
-    let invocation = sarif::Invocation::builder()
-        .execution_successful(successful)
-        .exit_code(i64::from(exit_code))
-        .build();
-    let driver = sarif::ToolComponent::builder()
-        .name("grantlint")
-        .version(env!("CARGO_PKG_VERSION"))
-        .semantic_version(env!("CARGO_PKG_VERSION"))
-        .rules(rules())
-        .build();
-    let run = sarif::Run::builder()
-        .tool(sarif::Tool::builder().driver(driver).build())
-        .results(out)
-        .invocations(vec![invocation])
-        .build();
-    sarif::Sarif::builder()
-        .schema(SARIF_SCHEMA)
-        .version(serde_json::json!("2.1.0"))
-        .runs(vec![run])
-        .build()
+    out
 }
 
-pub fn render(results: &[CheckResult], exit_code: u8, out: &mut dyn std::io::Write) -> std::io::Result<()> {
-    serde_json::to_writer_pretty(&mut *out, &build(results, exit_code))?;
-    writeln!(out)
+/// `value` pretty-printed, each line after the first indented by `indent` spaces, so that it
+/// sits inside a document printed the same way.
+fn write_nested(out: &mut dyn Write, value: &impl serde::Serialize, indent: usize) -> std::io::Result<()> {
+    let text = serde_json::to_string_pretty(value)?;
+    let pad = " ".repeat(indent);
+    for (i, line) in text.lines().enumerate() {
+        if i > 0 {
+            out.write_all(b"\n")?;
+            out.write_all(pad.as_bytes())?;
+        }
+        out.write_all(line.as_bytes())?;
+    }
+    Ok(())
+}
+
+/// A SARIF log written as results arrive: the tool and its rules first, each credential's
+/// results as it is done, the invocation (exit code) last. Only one credential's results are
+/// held at a time.
+#[derive(Default)]
+pub struct SarifWriter {
+    results: usize,
+    failed_credentials: bool,
+}
+
+impl SarifWriter {
+    pub fn begin(&mut self, out: &mut dyn Write) -> std::io::Result<()> {
+        let driver = sarif::ToolComponent::builder()
+            .name("grantlint")
+            .version(env!("CARGO_PKG_VERSION"))
+            .semantic_version(env!("CARGO_PKG_VERSION"))
+            .rules(rules())
+            .build();
+        write!(
+            out,
+            "{{\n  \"$schema\": \"{SARIF_SCHEMA}\",\n  \"runs\": [\n    {{\n      \"tool\": "
+        )?;
+        write_nested(out, &sarif::Tool::builder().driver(driver).build(), 6)?;
+        write!(out, ",\n      \"results\": [")
+    }
+
+    pub fn push(&mut self, r: &CheckResult, out: &mut dyn Write) -> std::io::Result<()> {
+        self.failed_credentials |= r.verdict == Verdict::Error;
+        for result in results_of(r) {
+            out.write_all(if self.results == 0 {
+                b"\n        "
+            } else {
+                b",\n        "
+            })?;
+            write_nested(out, &result, 8)?;
+            self.results += 1;
+        }
+        Ok(())
+    }
+
+    pub fn end(&mut self, exit_code: u8, out: &mut dyn Write) -> std::io::Result<()> {
+        let invocation = sarif::Invocation::builder()
+            .execution_successful(!self.failed_credentials)
+            .exit_code(i64::from(exit_code))
+            .build();
+        if self.results > 0 {
+            out.write_all(b"\n      ")?;
+        }
+        write!(out, "],\n      \"invocations\": ")?;
+        write_nested(out, &vec![invocation], 6)?;
+        writeln!(out, "\n    }}\n  ],\n  \"version\": \"2.1.0\"\n}}")
+    }
 }
