@@ -11,6 +11,7 @@ use futures_util::StreamExt;
 use jiff::Timestamp;
 
 use crate::catalog::{Perm, ScopeId};
+use crate::check::usage::Usage;
 use crate::check::waiver::Waivers;
 use crate::check::{self, CheckResult, Failure, ProfileSet};
 use crate::error::{Error, LiveError};
@@ -171,12 +172,13 @@ pub async fn check_live(
     cred: &LiveCredential,
     set: &ProfileSet<'_>,
     policy: &Policy,
+    usage: Option<&Usage>,
     probe_limit: Option<usize>,
 ) -> Result<CheckResult, LiveError> {
     // Each credential has its own rate budget, shared by all of its requests.
     let budget = RateBudget::default();
     let live = greenhouse::read_grants(client, cred, &budget).await?;
-    let mut result = set.check(&cred.name, &live.grants, policy);
+    let mut result = set.check_with(&cred.name, &live.grants, policy, usage);
     if let Some(limit) = probe_limit {
         let scopes = probe_targets(&live.grants, &result);
         let report = greenhouse::probe(client, cred, &live.token, &scopes, limit, &budget).await?;
@@ -318,7 +320,7 @@ async fn audit_live(spec: &CredentialSpec, set: &ProfileSet<'_>, plan: &AuditPla
         return failed_live(spec, set, plan, "internal error: no HTTP client".into());
     };
     let probe = (spec.probe || plan.force_probe).then_some(plan.probe_limit);
-    match check_live(client, &cred, set, &plan.policy, probe).await {
+    match check_live(client, &cred, set, &plan.policy, None, probe).await {
         Ok(r) => r,
         Err(e) => CheckResult::failed(
             &spec.name,

@@ -55,8 +55,8 @@ pub fn run(args: AuditArgs, style: Style, out: &mut dyn Write) -> Result<u8, Err
             .or(config.concurrency)
             .unwrap_or(DEFAULT_CONCURRENCY)
             .clamp(1, 256),
-        force_probe: args.connection.probe,
-        probe_limit: args.connection.probe_limit,
+        force_probe: args.probe.probe,
+        probe_limit: args.probe.probe_limit,
         clock,
     };
     let progress = progress_bar(config.credentials.len());
