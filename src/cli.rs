@@ -141,7 +141,12 @@ pub struct EvidenceArgs {
     #[arg(long, value_name = "DURATION")]
     pub window: Option<crate::input::evidence::Window>,
     /// The Audit Log's paginated-request limit to stay within, as N/SECONDS.
-    #[arg(long, value_name = "N/SECS", default_value = "3/30")]
+    #[arg(
+        long,
+        value_name = "N/SECS",
+        default_value = "3/30",
+        env = "GRANTLINT_AUDIT_LOG_PACE"
+    )]
     pub audit_log_pace: crate::input::evidence::Pace,
 }
 
@@ -342,6 +347,20 @@ pub struct AuditArgs {
     /// Report unused grants (with usage evidence) as failing (overrides the config's policy).
     #[arg(long)]
     pub fail_on_unused: bool,
+
+    /// The Audit Log API for `[audit_log]` [default: the config's `audit_url`, else
+    /// https://auditlog.us.greenhouse.io].
+    #[arg(long, value_name = "URL", env = "GRANTLINT_AUDIT_URL")]
+    pub audit_url: Option<String>,
+
+    /// The Audit Log's paginated-request limit to stay within, as N/SECONDS.
+    #[arg(
+        long,
+        value_name = "N/SECS",
+        default_value = "3/30",
+        env = "GRANTLINT_AUDIT_LOG_PACE"
+    )]
+    pub audit_log_pace: crate::input::evidence::Pace,
 
     #[command(flatten)]
     pub trust: TrustArgs,

@@ -220,8 +220,11 @@ pub struct UsageNote {
     pub count: usize,
     /// Calls refused (403).
     pub denied: usize,
+    /// The first and last call that was use.
     pub first_seen: Option<jiff::Timestamp>,
     pub last_seen: Option<jiff::Timestamp>,
+    /// The last refused call.
+    pub last_denied: Option<jiff::Timestamp>,
     /// The sources that saw it (for unused: none).
     pub sources: Vec<String>,
 }

@@ -5,35 +5,36 @@
 use std::path::{Path, PathBuf};
 
 use super::live;
-use crate::check::usage::{AUDIT_HOST, Hosts, Usage};
+use crate::check::usage::{Hosts, Usage};
 use crate::cli::{EvidenceArgs, LiveArgs};
 use crate::error::Error;
-use crate::greenhouse::auditlog::{self, AuditQuery, DEFAULT_AUDIT_URL};
-use crate::greenhouse::endpoint::{self, DEFAULT_BASE_URL};
+use crate::greenhouse::Client;
+use crate::greenhouse::auditlog::{self, AuditQuery, AuditRows, DEFAULT_AUDIT_URL};
+use crate::greenhouse::endpoint;
 use crate::greenhouse::{RateBudget, auth};
 use crate::input::clock::Clock;
-use crate::input::evidence::{self, Evidence, ReadOptions};
+use crate::input::evidence::{self, Evidence, Pace, ReadOptions, Window};
 use crate::input::secrets::{LiveCredential, live_credential_from_env};
 use crate::runner;
 
 /// How long the Audit Log keeps events (reference/auditlog.md section 1.1).
 const AUDIT_RETENTION_DAYS: i64 = 30;
 
-/// The hosts whose requests count: `--base-url`'s (else Harvest's), and `--audit-url`'s.
+/// The hosts whose requests count: Harvest's and `--base-url`'s, the Audit Log's and
+/// `--audit-url`'s.
 pub fn hosts(live: &LiveArgs, audit_url: Option<&str>) -> Hosts {
-    let host = |raw: &str, default: &str| {
-        url::Url::parse(raw)
-            .ok()
+    let host = |raw: Option<&str>| {
+        raw.and_then(|r| url::Url::parse(r).ok())
             .and_then(|u| u.host_str().map(str::to_ascii_lowercase))
-            .unwrap_or_else(|| default.to_string())
     };
-    Hosts {
-        harvest: vec![host(
-            live.base_url.as_deref().unwrap_or(DEFAULT_BASE_URL),
-            "harvest.greenhouse.io",
-        )],
-        audit: vec![host(audit_url.unwrap_or(DEFAULT_AUDIT_URL), AUDIT_HOST)],
+    let mut hosts = Hosts::default();
+    if let Some(h) = host(live.base_url.as_deref()).filter(|h| !hosts.harvest.contains(h)) {
+        hosts.harvest.push(h);
     }
+    if let Some(h) = host(audit_url).filter(|h| !hosts.audit.contains(h) && !hosts.harvest.contains(h)) {
+        hosts.audit.push(h);
+    }
+    hosts
 }
 
 /// Read every source the arguments name, and match them.
@@ -55,7 +56,7 @@ pub fn gather(
         sources.push(read_audit_log(args, live_args, cred, clock)?);
     }
     let usage = Usage::build(&sources, &hosts(live_args, args.audit_url.as_deref()));
-    require_requests(&usage)?;
+    usage.require_requests().map_err(Error::Usage)?;
     Ok(usage)
 }
 
@@ -80,7 +81,7 @@ pub fn read_files(paths: &[PathBuf], args: &EvidenceArgs, clock: Clock) -> Resul
         .collect()
 }
 
-/// The Audit Log read live with the client credentials of `--live`.
+/// The Audit Log read live with the client credentials of `--live`, `--performer`'s rows.
 fn read_audit_log(
     args: &EvidenceArgs,
     live_args: &LiveArgs,
@@ -88,12 +89,33 @@ fn read_audit_log(
     clock: Clock,
 ) -> Result<Evidence, Error> {
     let client = live::client(live_args, None, None, clock)?;
-    let raw = args.audit_url.as_deref().unwrap_or(DEFAULT_AUDIT_URL);
+    let rows = read_audit_rows(
+        &client,
+        cred,
+        args.audit_url.as_deref(),
+        args.window,
+        args.audit_log_pace,
+        clock,
+    )?;
+    rows.for_performer(args.performer.as_deref())
+}
+
+/// Every Harvest row of the Audit Log at `audit_url` (vetted; else Greenhouse's), read
+/// with `cred`'s token, since the start of `window` (else the log's 30 days).
+pub fn read_audit_rows(
+    client: &Client,
+    cred: &LiveCredential,
+    audit_url: Option<&str>,
+    window: Option<Window>,
+    pace: Pace,
+    clock: Clock,
+) -> Result<AuditRows, Error> {
+    let raw = audit_url.unwrap_or(DEFAULT_AUDIT_URL);
     let url = endpoint::vet(raw).map_err(|p| Error::Usage(p.describe("--audit-url")))?;
     let query = AuditQuery {
         url,
-        after: args.window.map(|w| w.start(clock.now())),
-        pace: args.audit_log_pace,
+        after: window.map(|w| w.start(clock.now())),
+        pace,
         retention_days: AUDIT_RETENTION_DAYS,
     };
     let runtime = runner::runtime()?;
@@ -101,44 +123,10 @@ fn read_audit_log(
     runtime
         .block_on(async {
             let budget = RateBudget::default();
-            let token = auth::mint_token(&client, cred, &budget).await?;
-            auditlog::read(&client, &token, &query, args.performer.as_deref(), &who).await
+            let token = auth::mint_token(client, cred, &budget).await?;
+            auditlog::read_rows(client, &token, &query, &who).await
         })
         .map_err(Error::Live)
-}
-
-/// Every source holds Greenhouse requests, or the run stops: an input with none is almost
-/// always the wrong file, a filter that matched nothing, or a capture of the wrong host.
-pub fn require_requests(usage: &Usage) -> Result<(), Error> {
-    for s in &usage.sources {
-        if s.harvest > 0 {
-            continue;
-        }
-        let mut why = vec![format!("{} requests read", s.requests)];
-        if s.ignored > 0 {
-            why.push(format!("{} to other hosts", s.ignored));
-        }
-        if s.skipped.count > 0 {
-            let first = s
-                .skipped
-                .places
-                .first()
-                .map(|(at, reason)| format!(", first at {} {at}: {reason}", s.kind.place_word()))
-                .unwrap_or_default();
-            why.push(format!("{} unreadable parts skipped{first}", s.skipped.count));
-        }
-        for (what, n) in &s.other_rows {
-            why.push(format!("{n} rows of {what}"));
-        }
-        why.extend(s.notes.iter().cloned());
-        return Err(Error::Usage(format!(
-            "{} ({}) holds no Greenhouse requests: {}. Check the file, the host (--base-url), --window and --performer",
-            s.name,
-            s.kind.as_str(),
-            why.join("; ")
-        )));
-    }
-    Ok(())
 }
 
 /// The credential of `--audit-log` (and `--live`): read once, since a secret from stdin

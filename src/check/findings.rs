@@ -247,7 +247,7 @@ impl Finding {
                 "{} is used ({}){}, but no profile lists it; {grant}",
                 crate::finding::describe("", perm, ""),
                 calls(note.count),
-                last_seen(&note)
+                last_seen(note.last_seen)
             ),
         )
         .about(perm, Basis::default());
@@ -265,9 +265,10 @@ impl Finding {
         let mut f = Finding::new(
             Kind::DeniedCall,
             format!(
-                "{} refused with 403 for {}: {why}",
+                "{} to {} refused with 403{}: {why}",
                 calls(note.denied),
                 crate::finding::describe("", perm, ""),
+                last_seen(note.last_denied),
             ),
         )
         .about(perm, Basis::default());
@@ -415,8 +416,6 @@ fn calls(n: usize) -> String {
 }
 
 /// `, last 2026-11-30T10:00:00Z` when the evidence says when.
-fn last_seen(note: &UsageNote) -> String {
-    note.last_seen
-        .map(|t| format!(", last {}", rfc3339(t)))
-        .unwrap_or_default()
+fn last_seen(at: Option<jiff::Timestamp>) -> String {
+    at.map(|t| format!(", last {}", rfc3339(t))).unwrap_or_default()
 }

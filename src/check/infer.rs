@@ -30,6 +30,7 @@ struct Entry {
     used: usize,
     denied: usize,
     last: Option<jiff::Timestamp>,
+    last_denied: Option<jiff::Timestamp>,
     /// Some of its use came from calls in the other vocabulary.
     translated: bool,
     /// Every path to it from the other vocabulary is an approximate mapping.
@@ -115,6 +116,7 @@ fn entries(usage: &Usage, api: Api) -> (BTreeMap<Perm, Entry>, Vec<(Perm, String
             e.used += u.used;
             e.denied += u.denied;
             e.last = e.last.max(u.last);
+            e.last_denied = e.last_denied.max(u.last_denied);
             e.translated |= translated;
             e.approximate &= translated && approximate;
         }
@@ -139,7 +141,7 @@ fn list(out: &mut String, key: &str, entries: &[(&Perm, &Entry)], api: Api) {
             format!(
                 "refused {} (403), last {}: the integration tried it",
                 times(e.denied),
-                day(e.last)
+                day(e.last_denied)
             )
         };
         if e.used > 0 && e.denied > 0 {

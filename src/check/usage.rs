@@ -78,18 +78,32 @@ pub struct PermUsage {
     pub denied: usize,
     /// Calls answered 401: an authentication failure, not use.
     pub auth_failures: usize,
+    /// The first and last call that was use (not refused, not an authentication failure).
     pub first: Option<Timestamp>,
     pub last: Option<Timestamp>,
+    /// The last refused call.
+    pub last_denied: Option<Timestamp>,
     /// Indices of the sources that saw it.
     pub sources: BTreeSet<usize>,
 }
 
 impl PermUsage {
-    fn seen(&mut self, at: Option<Timestamp>, source: usize) {
+    /// One call, answered with `status`.
+    fn seen(&mut self, status: Option<u16>, at: Option<Timestamp>, source: usize) {
         self.sources.insert(source);
-        if let Some(t) = at {
-            self.first = Some(self.first.map_or(t, |f| f.min(t)));
-            self.last = Some(self.last.map_or(t, |l| l.max(t)));
+        match status {
+            Some(401) => self.auth_failures += 1,
+            Some(403) => {
+                self.denied += 1;
+                self.last_denied = self.last_denied.max(at);
+            }
+            _ => {
+                self.used += 1;
+                if let Some(t) = at {
+                    self.first = Some(self.first.map_or(t, |f| f.min(t)));
+                    self.last = Some(self.last.map_or(t, |l| l.max(t)));
+                }
+            }
         }
     }
 
@@ -98,6 +112,7 @@ impl PermUsage {
         self.denied += other.denied;
         self.auth_failures += other.auth_failures;
         self.sources.extend(&other.sources);
+        self.last_denied = self.last_denied.max(other.last_denied);
         for t in [other.first, other.last].into_iter().flatten() {
             self.first = Some(self.first.map_or(t, |f| f.min(t)));
             self.last = Some(self.last.map_or(t, |l| l.max(t)));
@@ -192,17 +207,45 @@ impl Usage {
                     continue;
                 };
                 s.matched += 1;
-                let p = usage.permissions.entry(perm).or_default();
-                match r.status {
-                    Some(401) => p.auth_failures += 1,
-                    Some(403) => p.denied += 1,
-                    _ => p.used += 1,
-                }
-                p.seen(r.at, i);
+                usage.permissions.entry(perm).or_default().seen(r.status, r.at, i);
             }
             usage.sources.push(s);
         }
         usage
+    }
+
+    /// Every source holds Greenhouse requests, or the run stops: an input with none is almost
+    /// always the wrong file, a filter that matched nothing, or a capture of the wrong host.
+    pub fn require_requests(&self) -> Result<(), String> {
+        for s in &self.sources {
+            if s.harvest > 0 {
+                continue;
+            }
+            let mut why = vec![format!("{} requests read", s.requests)];
+            if s.ignored > 0 {
+                why.push(format!("{} to other hosts", s.ignored));
+            }
+            if s.skipped.count > 0 {
+                let first = s
+                    .skipped
+                    .places
+                    .first()
+                    .map(|(at, reason)| format!(", first at {} {at}: {reason}", s.kind.place_word()))
+                    .unwrap_or_default();
+                why.push(format!("{} unreadable parts skipped{first}", s.skipped.count));
+            }
+            for (what, n) in &s.other_rows {
+                why.push(format!("{n} rows of {what}"));
+            }
+            why.extend(s.notes.iter().cloned());
+            return Err(format!(
+                "{} ({}) holds no Greenhouse requests: {}. Check the file, the host (--base-url), --window and --performer",
+                s.name,
+                s.kind.as_str(),
+                why.join("; ")
+            ));
+        }
+        Ok(())
     }
 
     /// Whether the evidence holds any Harvest request at all.
@@ -284,6 +327,7 @@ impl Usage {
             denied: u.map_or(0, |u| u.denied),
             first_seen: u.and_then(|u| u.first),
             last_seen: u.and_then(|u| u.last),
+            last_denied: u.and_then(|u| u.last_denied),
             sources: u.map(|u| self.source_names(u)).unwrap_or_default(),
         }
     }

@@ -19,7 +19,7 @@ use super::endpoint::Endpoints;
 use super::rate::RateBudget;
 use crate::error::LiveError;
 use crate::input::clock::rfc3339;
-use crate::input::evidence::audit_events::{self, NOT_AN_EVENT, Row};
+use crate::input::evidence::audit_events::{self, NOT_AN_EVENT, Performers, Row};
 use crate::input::evidence::{Evidence, EvidenceKind, Pace};
 use crate::secret::Secret;
 
@@ -50,25 +50,32 @@ pub struct AuditQuery {
     pub retention_days: i64,
 }
 
-/// Paginated requests within `pace`: a sliding window of the last requests' times.
+/// Paginated requests within `pace`: a sliding window of the last requests' completion
+/// times. A completion is never earlier than the moment the server counted the request
+/// (retries included), so the window is never shorter than the server's.
 struct Pacer {
     pace: Pace,
-    sent: VecDeque<Instant>,
+    done: VecDeque<Instant>,
 }
 
 impl Pacer {
+    /// Wait until one more request fits in the window.
     async fn ready(&mut self) {
         let window = Duration::from_secs(u64::from(self.pace.seconds));
-        while self.sent.len() >= self.pace.requests as usize {
-            let Some(&oldest) = self.sent.front() else { break };
+        while self.done.len() >= self.pace.requests as usize {
+            let Some(&oldest) = self.done.front() else { break };
             let elapsed = oldest.elapsed();
             if elapsed >= window {
-                self.sent.pop_front();
+                self.done.pop_front();
             } else {
                 tokio::time::sleep(window - elapsed).await;
             }
         }
-        self.sent.push_back(Instant::now());
+    }
+
+    /// A request has been answered.
+    fn finished(&mut self) {
+        self.done.push_back(Instant::now());
     }
 }
 
@@ -86,8 +93,25 @@ struct Page {
     next: Option<String>,
 }
 
-/// Read the audit log's Harvest rows, and keep `performer`'s (see
-/// [`audit_events::from_rows`]). `who` names the credential in errors.
+/// The audit log's Harvest rows, read once, to be attributed to one performer or many.
+#[derive(Debug, Clone)]
+pub struct AuditRows {
+    /// The read's name, window, notes and skipped rows; no requests yet.
+    pub base: Evidence,
+    pub performers: Performers,
+}
+
+impl AuditRows {
+    /// The evidence of one performer (see [`Performers::attribute`]).
+    pub fn for_performer(&self, performer: Option<&str>) -> Result<Evidence, crate::error::Error> {
+        let mut e = self.base.clone();
+        self.performers.attribute(&mut e, performer)?;
+        Ok(e)
+    }
+}
+
+/// Read the audit log's Harvest rows, and keep `performer`'s. `who` names the credential in
+/// errors.
 pub async fn read(
     client: &Client,
     token: &Secret,
@@ -95,6 +119,17 @@ pub async fn read(
     performer: Option<&str>,
     who: &str,
 ) -> Result<Evidence, LiveError> {
+    let rows = read_rows(client, token, query, who).await?;
+    rows.for_performer(performer).map_err(|e| {
+        LiveError::new(
+            format!("{who}: {e}"),
+            "name the integration's caller with --performer ID (or `audit_performer` in the config)",
+        )
+    })
+}
+
+/// Read the audit log's Harvest rows of every performer.
+pub async fn read_rows(client: &Client, token: &Secret, query: &AuditQuery, who: &str) -> Result<AuditRows, LiveError> {
     let name = format!("audit log at {} (live)", query.url.host_str().unwrap_or("?"));
     let mut evidence = Evidence::new(&name, EvidenceKind::AuditLog);
     // A 429 carries no rate headers: wait one pace step, then longer.
@@ -106,7 +141,7 @@ pub async fn read(
     let budget = RateBudget::default();
     let mut pacer = Pacer {
         pace: query.pace,
-        sent: VecDeque::new(),
+        done: VecDeque::new(),
     };
     let mut cursor = Cursor::default();
     let mut rows: Vec<Row> = Vec::new();
@@ -115,7 +150,9 @@ pub async fn read(
     let started = client.clock.now();
     for page_number in 1..=MAX_PAGES {
         pacer.ready().await;
-        let page = match fetch(&client, token, query, &cursor, &budget, who).await? {
+        let fetched = fetch(&client, token, query, &cursor, &budget, who).await;
+        pacer.finished();
+        let page = match fetched? {
             Ok(page) => page,
             Err(PitExpired) => {
                 resumes += 1;
@@ -153,10 +190,7 @@ pub async fn read(
                     cursor.pit_id = page.pit_id;
                 }
             }
-            _ => {
-                finish(&mut evidence, query, started, rows, performer, who)?;
-                return Ok(evidence);
-            }
+            _ => return Ok(finish(evidence, query, started, rows)),
         }
     }
     Err(LiveError::new(
@@ -165,14 +199,7 @@ pub async fn read(
     ))
 }
 
-fn finish(
-    evidence: &mut Evidence,
-    query: &AuditQuery,
-    started: Timestamp,
-    rows: Vec<Row>,
-    performer: Option<&str>,
-    who: &str,
-) -> Result<(), LiveError> {
+fn finish(mut evidence: Evidence, query: &AuditQuery, started: Timestamp, rows: Vec<Row>) -> AuditRows {
     let start = query.after.unwrap_or_else(|| {
         started
             .checked_sub(jiff::SignedDuration::from_hours(24 * query.retention_days))
@@ -184,12 +211,10 @@ fn finish(
         rows.len(),
         rfc3339(start)
     ));
-    audit_events::from_rows(evidence, rows, performer).map_err(|e| {
-        LiveError::new(
-            format!("{who}: {e}"),
-            "name the integration's caller with --performer ID (or `audit_performer` in the config)",
-        )
-    })
+    AuditRows {
+        base: evidence,
+        performers: Performers::new(rows),
+    }
 }
 
 /// The point in time expired: resume without it.

@@ -75,6 +75,7 @@ pub struct JsonUsage<'a> {
     denied: usize,
     first_seen: Option<String>,
     last_seen: Option<String>,
+    last_denied: Option<String>,
     /// The sources that saw it.
     source: &'a [String],
 }
@@ -88,6 +89,7 @@ impl<'a> JsonUsage<'a> {
             denied: u.denied,
             first_seen: u.first_seen.map(rfc3339),
             last_seen: u.last_seen.map(rfc3339),
+            last_denied: u.last_denied.map(rfc3339),
             source: &u.sources,
         }
     }

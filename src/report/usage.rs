@@ -82,6 +82,7 @@ struct PermJson {
     auth_failures: usize,
     first_seen: Option<String>,
     last_seen: Option<String>,
+    last_denied: Option<String>,
     sources: Vec<String>,
 }
 
@@ -167,6 +168,7 @@ pub fn json(usage: &Usage, all: bool, out: &mut dyn Write) -> std::io::Result<()
                 auth_failures: u.map_or(0, |u| u.auth_failures),
                 first_seen: note.first_seen.map(rfc3339),
                 last_seen: note.last_seen.map(rfc3339),
+                last_denied: note.last_denied.map(rfc3339),
                 sources: note.sources,
             }
         })
@@ -238,7 +240,7 @@ pub fn table(usage: &Usage, all: bool, style: Style, out: &mut dyn Write) -> std
             Cell::new(state),
             Cell::new(note.count),
             Cell::new(note.denied),
-            Cell::new(day(note.last_seen)),
+            Cell::new(day(note.last_seen.or(note.last_denied))),
             Cell::new(p.risk().as_str()),
         ]);
     }

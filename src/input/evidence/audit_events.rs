@@ -118,69 +118,94 @@ pub fn row(place: usize, v: &Value) -> Option<Row> {
     })
 }
 
+/// Audit log rows grouped by performer, read once and shared: an audit attributes them to
+/// many credentials, one performer each.
+#[derive(Debug, Clone, Default)]
+pub struct Performers {
+    /// performer id (`(none)` when a row has none) -> its type and rows.
+    by_id: BTreeMap<String, (Option<String>, Vec<Row>)>,
+}
+
+impl Performers {
+    pub fn new(rows: Vec<Row>) -> Performers {
+        let mut by_id: BTreeMap<String, (Option<String>, Vec<Row>)> = BTreeMap::new();
+        for r in rows {
+            let e = by_id
+                .entry(r.performer_id.clone().unwrap_or_else(|| "(none)".into()))
+                .or_insert((r.performer_type.clone(), Vec::new()));
+            e.1.push(r);
+        }
+        Performers { by_id }
+    }
+
+    fn describe(id: &str, (kind, rows): &(Option<String>, Vec<Row>)) -> String {
+        format!(
+            "{} ({}, {} rows)",
+            performer_label(id, kind.as_deref()),
+            kind.as_deref().unwrap_or("no type"),
+            rows.len()
+        )
+    }
+
+    /// Turn `performer`'s rows (or every row, when there is only one performer) into
+    /// `evidence`'s requests, saying which rows were kept and why.
+    pub fn attribute(&self, evidence: &mut Evidence, performer: Option<&str>) -> Result<(), Error> {
+        let mine = match performer {
+            Some(want) => {
+                let mine = self.by_id.get(want);
+                let others: Vec<String> = self
+                    .by_id
+                    .iter()
+                    .filter(|(id, _)| id.as_str() != want)
+                    .map(|(id, g)| Self::describe(id, g))
+                    .collect();
+                let left_out: usize = self
+                    .by_id
+                    .iter()
+                    .filter(|(id, _)| id.as_str() != want)
+                    .map(|(_, g)| g.1.len())
+                    .sum();
+                let list = if others.is_empty() {
+                    String::new()
+                } else {
+                    format!(": {}", others.iter().take(5).cloned().collect::<Vec<_>>().join(", "))
+                };
+                evidence.notes.push(format!(
+                    "kept the {} rows of performer {} (--performer); left out {left_out} rows of {} other performers{list}",
+                    mine.map_or(0, |g| g.1.len()),
+                    performer_label(want, mine.and_then(|g| g.0.as_deref())),
+                    others.len(),
+                ));
+                mine
+            }
+            None if self.by_id.len() > 1 => {
+                let seen: Vec<String> = self.by_id.iter().take(8).map(|(id, g)| Self::describe(id, g)).collect();
+                return Err(Error::Usage(format!(
+                    "{}: the audit log holds rows of {} performers ({}); name the integration's caller with --performer ID (how Greenhouse attributes Harvest v3 calls is not documented, so grantlint never guesses)",
+                    evidence.name,
+                    self.by_id.len(),
+                    seen.join(", ")
+                )));
+            }
+            None => {
+                let only = self.by_id.iter().next();
+                if let Some((id, g)) = only {
+                    evidence
+                        .notes
+                        .push(format!("every row is of one performer: {}", Self::describe(id, g)));
+                }
+                only.map(|(_, g)| g)
+            }
+        };
+        requests_of(evidence, mine.map(|g| g.1.as_slice()).unwrap_or_default());
+        Ok(())
+    }
+}
+
 /// Keep the named performer's rows (or all, when there is only one performer), and turn the
 /// Harvest rows into requests, one per request id.
 pub fn from_rows(evidence: &mut Evidence, rows: Vec<Row>, performer: Option<&str>) -> Result<(), Error> {
-    let mut by_performer: BTreeMap<String, (usize, Option<String>)> = BTreeMap::new();
-    for r in &rows {
-        let e = by_performer
-            .entry(r.performer_id.clone().unwrap_or_else(|| "(none)".into()))
-            .or_insert((0, r.performer_type.clone()));
-        e.0 += 1;
-    }
-    let describe = |(id, (n, kind)): (&String, &(usize, Option<String>))| {
-        format!(
-            "{} ({}, {n} rows)",
-            performer_label(id, kind.as_deref()),
-            kind.as_deref().unwrap_or("no type")
-        )
-    };
-    let kept: Vec<Row> = match performer {
-        Some(want) => {
-            let (mine, others): (Vec<Row>, Vec<Row>) =
-                rows.into_iter().partition(|r| r.performer_id.as_deref() == Some(want));
-            let other_performers: Vec<String> = by_performer
-                .iter()
-                .filter(|(id, _)| id.as_str() != want)
-                .map(describe)
-                .collect();
-            evidence.notes.push(format!(
-                "kept the {} rows of performer {} (--performer); left out {} rows of {} other performers{}",
-                mine.len(),
-                performer_label(want, mine.first().and_then(|r| r.performer_type.as_deref())),
-                others.len(),
-                other_performers.len(),
-                if other_performers.is_empty() {
-                    String::new()
-                } else {
-                    format!(
-                        ": {}",
-                        other_performers.iter().take(5).cloned().collect::<Vec<_>>().join(", ")
-                    )
-                }
-            ));
-            mine
-        }
-        None if by_performer.len() > 1 => {
-            let seen: Vec<String> = by_performer.iter().take(8).map(describe).collect();
-            return Err(Error::Usage(format!(
-                "{}: the audit log holds rows of {} performers ({}); name the integration's caller with --performer ID (how Greenhouse attributes Harvest v3 calls is not documented, so grantlint never guesses)",
-                evidence.name,
-                by_performer.len(),
-                seen.join(", ")
-            )));
-        }
-        None => {
-            if let Some(only) = by_performer.iter().next() {
-                evidence
-                    .notes
-                    .push(format!("every row is of one performer: {}", describe(only)));
-            }
-            rows
-        }
-    };
-    requests_of(evidence, kept);
-    Ok(())
+    Performers::new(rows).attribute(evidence, performer)
 }
 
 /// A performer as messages name it. Greenhouse documents an `api_key` performer's id as "the
@@ -197,8 +222,8 @@ fn performer_label(id: &str, kind: Option<&str>) -> String {
 
 /// One request per request id: a Harvest URL in `request.type`, a read unless a data change
 /// shares its id.
-fn requests_of(evidence: &mut Evidence, rows: Vec<Row>) {
-    let mut groups: BTreeMap<String, Vec<Row>> = BTreeMap::new();
+fn requests_of(evidence: &mut Evidence, rows: &[Row]) {
+    let mut groups: BTreeMap<String, Vec<&Row>> = BTreeMap::new();
     let mut other: BTreeMap<String, usize> = BTreeMap::new();
     for r in rows {
         let harvest = r.request_type.starts_with('/') || r.request_type.starts_with("http");
