@@ -32,6 +32,7 @@ impl Finding {
             fails: kind.info().level >= Level::Warning,
             waived: false,
             waiver_reason: None,
+            waiver_expires: None,
             message,
             location: None,
             subject: Cow::Borrowed(""),
@@ -281,6 +282,7 @@ impl Finding {
         f.permission = Some(w.permission);
         f.subject = Cow::Owned(format!("{} {}@{}", w.kind.id(), w.permission.id(), w.location.line));
         f.location = Some(w.location.clone());
+        f.waiver_expires = Some(expires);
         f
     }
 
@@ -297,6 +299,7 @@ impl Finding {
         f.permission = Some(w.permission);
         f.subject = Cow::Owned(format!("{} {}@{}", w.kind.id(), w.permission.id(), w.location.line));
         f.location = Some(w.location.clone());
+        f.waiver_expires = w.expires;
         f
     }
 
