@@ -7,7 +7,7 @@
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 
-use super::{Format, Style, checklist, github, json, junit, markdown, sarif, table};
+use super::{Format, Style, checklist, csv, github, json, junit, markdown, sarif, table};
 use crate::check::{CheckResult, Verdict};
 use crate::error::{EXIT_FINDINGS, Error};
 use crate::finding::Message;
@@ -55,7 +55,7 @@ impl View {
             Format::Json => View::Json(json::JsonWriter::default()),
             Format::Sarif => View::Sarif(sarif::SarifWriter::default()),
             Format::Junit | Format::Markdown => View::Collect(format),
-            Format::Table | Format::Checklist | Format::Github | Format::Summary | Format::Jsonl => {
+            Format::Table | Format::Checklist | Format::Github | Format::Summary | Format::Jsonl | Format::Csv => {
                 View::Stream(format)
             }
         }
@@ -70,6 +70,7 @@ impl View {
         match self {
             View::Json(w) => w.begin(out),
             View::Sarif(w) => w.begin(out),
+            View::Stream(Format::Csv) => csv::render_header(out),
             View::Stream(_) | View::Collect(_) => Ok(()),
         }
     }
@@ -82,6 +83,7 @@ impl View {
             View::Stream(Format::Github) => github::render_one(r, out),
             View::Stream(Format::Summary) => table::render_summary_line(r, Style { color: false, ..style }, out),
             View::Stream(Format::Jsonl) => json::render_line(r, out),
+            View::Stream(Format::Csv) => csv::render_one(r, out),
             View::Json(w) => w.push(r, out),
             View::Sarif(w) => w.push(r, out),
             View::Stream(_) | View::Collect(_) => Ok(()),

@@ -4,6 +4,7 @@
 
 pub mod catalog;
 pub mod checklist;
+pub mod csv;
 pub mod diagnostic;
 pub mod diff;
 pub mod emit;
@@ -115,6 +116,8 @@ pub enum Format {
     Markdown,
     /// One line per credential.
     Summary,
+    /// RFC 4180 CSV, one row per finding, for spreadsheets.
+    Csv,
 }
 
 /// `COLUMNS`, when it is a usable width.
