@@ -175,6 +175,134 @@ fn csv_streams_into_an_output_file_too_with_one_header() {
 }
 
 // ---------------------------------------------------------------------------------------
+// HTML (what a browser makes of it: tests/html.rs)
+
+/// The text between the first `start` and the `end` after it.
+fn between<'a>(text: &'a str, start: &str, end: &str) -> &'a str {
+    let from = text.find(start).unwrap_or_else(|| panic!("no {start}")) + start.len();
+    let len = text[from..].find(end).unwrap_or_else(|| panic!("no {end}"));
+    &text[from..from + len]
+}
+
+#[test]
+fn html_is_one_self_contained_page_with_a_strict_content_security_policy() {
+    let (code, html) = check("html");
+    assert_eq!(code, 1, "no format changes the exit code");
+    assert!(html.starts_with("<!DOCTYPE html>\n"), "{}", &html[..80]);
+    assert!(html.trim_end().ends_with("</html>"));
+    // One script, allowed by its SHA-256 (computed here with ring, as RFC 6234 and CSP
+    // Level 3 define it), and nothing from anywhere else.
+    assert_eq!(html.matches("<script").count(), 1);
+    let script = between(&html, "<script>", "</script>");
+    let digest = ring::digest::digest(&ring::digest::SHA256, script.as_bytes());
+    use base64::Engine as _;
+    let hash = base64::engine::general_purpose::STANDARD.encode(digest.as_ref());
+    let csp = between(&html, "<meta http-equiv=\"Content-Security-Policy\" content=\"", "\"");
+    assert_eq!(
+        csp,
+        format!(
+            "default-src &#39;none&#39;; style-src &#39;unsafe-inline&#39;; img-src data:; script-src &#39;sha256-{hash}&#39;; base-uri &#39;none&#39;; form-action &#39;none&#39;"
+        ),
+        "askama writes an apostrophe in an attribute as &#39;"
+    );
+    // No address the page could load: every src and href is an anchor or data.
+    for attr in ["src=\"", "href=\"", "url(", "@import"] {
+        for (i, _) in html.match_indices(attr) {
+            let value = &html[i + attr.len()..];
+            assert!(
+                value.starts_with('#') || value.starts_with("data:"),
+                "{attr}{}",
+                &value[..value.len().min(60)]
+            );
+        }
+    }
+    assert!(only_text_urls(&html));
+    // The findings are all there, in words.
+    for word in [
+        "seekout-prod",
+        "harvest:candidates:destroy",
+        "Candidates ›",
+        "Destroy candidates",
+        "critical",
+        "Fix-it checklist",
+        "Untick",
+    ] {
+        assert!(html.contains(word), "{word}");
+    }
+}
+
+/// The addresses in the page are text, never something it loads: each `://` is outside
+/// every tag, but for the SVG namespace (a name, never fetched).
+fn only_text_urls(html: &str) -> bool {
+    html.match_indices("://").all(|(i, _)| {
+        let before = &html[..i];
+        html[..i].ends_with("http") && html[i..].starts_with("://www.w3.org/2000/svg'")
+            || before
+                .rfind('<')
+                .is_none_or(|lt| before.rfind('>').is_some_and(|gt| gt > lt))
+    })
+}
+
+#[test]
+fn html_on_stdout_and_in_an_output_file_is_the_same_report() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = fleet(dir.path(), "seekout-prod");
+    let path = dir.path().join("review.html");
+    let (code, stdout, stderr) = run(grantlint()
+        .args(["audit", "--format", "html", "--config"])
+        .arg(&config)
+        .arg("--output")
+        .arg(format!("html={}", path.display())));
+    assert_eq!(code, 1, "{stderr}");
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), stdout);
+    for name in ["seekout-prod", "jobtarget-prod", "planted"] {
+        assert!(
+            stdout.contains(&format!("<span class=\"cred-name\">{name}</span>")),
+            "{name}"
+        );
+    }
+    // The waiver, its reason (escaped) and its expiry.
+    assert!(
+        stdout.contains("maps &#60;b&#62;requisitions&#60;/b&#62; &#38; departments")
+            || stdout.contains("maps &lt;b&gt;requisitions&lt;/b&gt; &amp; departments")
+    );
+    assert!(stdout.contains("<td>2027-01-31</td>"));
+}
+
+#[test]
+fn html_escapes_every_value_from_outside() {
+    let dir = tempfile::tempdir().unwrap();
+    let name = "<script>alert(1)</script>\" onmouseover=\"alert(2)";
+    let config = fleet(dir.path(), name);
+    let (_, html) = audit(&config, "html");
+    assert!(!html.contains("<script>alert"), "a name never becomes markup");
+    assert!(!html.contains("\" onmouseover"), "nor an attribute");
+    assert!(
+        html.contains("&#60;script&#62;alert(1)&#60;/script&#62;&#34; onmouseover=&#34;alert(2)")
+            || html.contains("&lt;script&gt;alert(1)&lt;/script&gt;&quot; onmouseover=&quot;alert(2)"),
+        "the name is there, escaped"
+    );
+    // A server's message or a file's diagnostic: a grants file that cannot be read, whose
+    // name and content are hostile.
+    let grants = dir.path().join("grants");
+    std::fs::create_dir(&grants).unwrap();
+    write(
+        &grants,
+        "<img src=x onerror=alert(3)>.yaml",
+        "api: harvest-v3\ngranted: [\"<i>x</i>\"]\n",
+    );
+    let (code, stdout, _) = run(grantlint()
+        .args(["check", "-p", "seekout", "--format", "html", "--grants-dir"])
+        .arg(&grants));
+    assert_eq!(code, 2);
+    assert!(stdout.contains("could not be checked: "), "{stdout}");
+    assert!(
+        !stdout.contains("<img src=x") && !stdout.contains("<i>x</i>"),
+        "{stdout}"
+    );
+}
+
+// ---------------------------------------------------------------------------------------
 // Both
 
 #[test]
@@ -197,9 +325,29 @@ fn the_new_formats_change_no_other_formats_output() {
             .args(["audit", "--format", format, "--config"])
             .arg(&config)
             .arg("--output")
-            .arg(format!("csv={}", dir.path().join("r.csv").display())));
+            .arg(format!("csv={}", dir.path().join("r.csv").display()))
+            .arg("--output")
+            .arg(format!("html={}", dir.path().join("r.html").display())));
         assert_eq!(plain, with, "{format}");
         assert_eq!(plain.0, 1, "{format}");
     }
-    assert!(dir.path().join("r.csv").exists());
+    assert!(dir.path().join("r.csv").exists() && dir.path().join("r.html").exists());
+}
+
+/// The issue's "done when": the example config's report, written beside its other reports.
+/// Its live credential cannot be checked here (the secrets are unset: exit 2); the
+/// offline one passes.
+#[test]
+fn the_example_audit_writes_an_html_report() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("report.html");
+    let (code, stdout, stderr) = run(grantlint()
+        .args(["audit", "--config", "examples/ci/grantlint.toml", "--output"])
+        .arg(format!("html={}", path.display())));
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stdout.contains("jobtarget-prod"), "stdout keeps its table: {stdout}");
+    let html = std::fs::read_to_string(&path).unwrap();
+    assert!(html.contains("<title>grantlint security review · 2 credential(s)</title>"));
+    assert!(html.contains("could not be checked: environment variable SEEKOUT_CLIENT_ID"));
+    assert!(html.contains("<span class=\"cred-name\">jobtarget-prod</span>"));
 }
