@@ -57,6 +57,7 @@ fn variant(kind: &str, value: &str) -> String {
         "Mapping" => &["Equivalent", "Approximate", "None"],
         "MappingBasis" => &["Guide", "Inferred"],
         "LabelEvidence" => &["Verbatim", "Inferred"],
+        "AuditLog" => &["Recorded", "Inferred", "NotRecorded"],
         _ => unreachable!(),
     };
     assert!(allowed.contains(&camel.as_str()), "unknown {kind} value {value:?}");
@@ -133,13 +134,14 @@ fn main() {
         }
         writeln!(
             out,
-            "    Scope {{ sid: ScopeId({i}), id: {id:?}, group: {:?}, label: {:?}, effect: {}, data_class: {}, binding: {}, reference_mark: {:?}, note: {:?}, operations: &[{ops_src}], v1_equivalents: &[{}] }},",
+            "    Scope {{ sid: ScopeId({i}), id: {id:?}, group: {:?}, label: {:?}, effect: {}, data_class: {}, binding: {}, reference_mark: {:?}, audit_log: {}, note: {:?}, operations: &[{ops_src}], v1_equivalents: &[{}] }},",
             s["group"],
             s["label"],
             variant("Effect", &s["effect"]),
             variant("DataClass", &s["data_class"]),
             variant("Binding", &s["binding"]),
             s["reference_mark"],
+            variant("AuditLog", &s["audit_log"]),
             s["note"],
             v1s.join(", "),
         )
@@ -166,7 +168,7 @@ fn main() {
             .collect();
         writeln!(
             out,
-            "    V1Permission {{ vid: V1Id({i}), key: {key:?}, group: {:?}, label: {:?}, aliases: &[{}], method: {:?}, path: {:?}, effect: {}, data_class: {}, on_behalf_of: {}, label_evidence: {}, evidence: {:?}, v3: &[{}], mapping: {}, mapping_basis: {}, note: {:?} }},",
+            "    V1Permission {{ vid: V1Id({i}), key: {key:?}, group: {:?}, label: {:?}, aliases: &[{}], method: {:?}, path: {:?}, effect: {}, data_class: {}, on_behalf_of: {}, label_evidence: {}, evidence: {:?}, v3: &[{}], mapping: {}, mapping_basis: {}, audit_log: {}, note: {:?} }},",
             p["group"],
             p["label"],
             aliases.join(", "),
@@ -180,6 +182,7 @@ fn main() {
             v3.join(", "),
             variant("Mapping", &p["mapping"]),
             variant("MappingBasis", &p["mapping_basis"]),
+            variant("AuditLog", &p["audit_log"]),
             p["note"],
         )
         .unwrap();

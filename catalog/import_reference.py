@@ -62,6 +62,22 @@ def effect_of(action):
         return "destroy"
     return "write"
 
+# What Greenhouse's Audit Log records of a permission's use (reference/auditlog.md):
+# - recorded: its "API" events (`harvest_access`) cover the candidates and applications
+#   objects, for GET, POST, PATCH and DELETE alike (§1.1 "Which Harvest reads are logged",
+#   the glossary S4) [GH];
+# - inferred: writes to other objects produce `data_change_*` rows, presumably with the
+#   Harvest URL and the API performer (§1.1, "Writes through Harvest") [INF];
+# - not_recorded: reads of every other object are not audited (§1.1, §5) [GH, as documented].
+AUDITED_OBJECTS = {"candidates", "applications"}
+
+
+def audit_log_coverage(resource, effect):
+    if resource in AUDITED_OBJECTS:
+        return "recorded"
+    return "inferred" if effect in ("write", "destroy") else "not_recorded"
+
+
 def write_v3():
     marks = v3_marks()
     ops = list(csv.DictReader(open(REF / "harvest_v3.operations.tsv"), delimiter="\t"))
@@ -76,7 +92,7 @@ def write_v3():
     bound = {op["scopes"] for op in ops if op["scopes"]}
     with open(OUT / "v3_scopes.tsv", "w", newline="") as f:
         w = csv.writer(f, delimiter="\t", lineterminator="\n")
-        w.writerow(["scope", "group", "label", "effect", "data_class", "binding", "reference_mark", "note"])
+        w.writerow(["scope", "group", "label", "effect", "data_class", "binding", "reference_mark", "audit_log", "note"])
         for s in scopes:
             scope = s["scope"]
             _, resource, action = scope.split(":")
@@ -100,8 +116,9 @@ def write_v3():
                 note = "Reference counts merge as write; grantlint counts it as destroy because the secondary candidate is deleted."
             if resource.startswith("webhooks"):
                 note = "Greenhouse partners exclusive (harvest-v3.md N2)."
+            coverage = "not_recorded" if scope == "auditlog:events:list" else audit_log_coverage(resource, effect_of(action))
             w.writerow([scope, group, s["description"], effect_of(action),
-                        RESOURCE_CLASS[resource], binding, marks.get(scope, "-"), note])
+                        RESOURCE_CLASS[resource], binding, marks.get(scope, "-"), coverage, note])
 
 # ---------------------------------------------------------------- v1
 # v1 -> v3 mapping, from reference/harvest-v3.md section 5. quality: equivalent (the
@@ -312,10 +329,13 @@ def write_v1():
         scopes, quality, basis, mnote = V1_MAP[key]
         scopes = " ".join("harvest:" + s if not s.startswith("auditlog:") else s for s in scopes.split())
         grp = "Users" if group == "User Permissions" else group
+        segments = path.split("/")
+        resource = segments[2] if len(segments) > 2 and path.startswith("/v") else ""
+        coverage = audit_log_coverage(resource, effect)
         rows.append([grp, label, "|".join(aliases), method, path, effect,
                      V1_CLASS_OVERRIDE.get(key, V1_CLASS_BY_GROUP[group]),
                      "yes" if obo.startswith("yes") else "no", label_status, evidence, scopes,
-                     quality, basis, (notes + (" Mapping: " + mnote if mnote else "")).strip()])
+                     quality, basis, coverage, (notes + (" Mapping: " + mnote if mnote else "")).strip()])
     assert len(rows) == 137, len(rows)
     assert len({(r[3], r[4]) for r in rows}) == 137
     unused = set(V1_MAP) - {f"{r[3]} {r[4]}" for r in rows}
@@ -323,7 +343,7 @@ def write_v1():
     with open(OUT / "v1_permissions.tsv", "w", newline="") as f:
         w = csv.writer(f, delimiter="\t", lineterminator="\n")
         w.writerow(["group", "label", "aliases", "method", "path", "effect", "data_class", "on_behalf_of",
-                    "label_evidence", "evidence", "v3_scopes", "mapping", "mapping_basis", "note"])
+                    "label_evidence", "evidence", "v3_scopes", "mapping", "mapping_basis", "audit_log", "note"])
         w.writerows(rows)
 
 write_v3()

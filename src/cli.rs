@@ -4,6 +4,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+use crate::input::evidence::EvidenceKind;
 use crate::input::policy::ExcessThreshold;
 use crate::report::{ColorChoice, Format};
 
@@ -41,6 +42,10 @@ pub enum Command {
     Lint(LintArgs),
     /// Explain a permission (scope, v1 label or "METHOD /path") or a finding kind.
     Explain(ExplainArgs),
+    /// What an integration really called, from HAR captures, access logs or the Audit Log.
+    Usage(UsageArgs),
+    /// Build a least-privilege profile from what an integration really called.
+    Infer(InferArgs),
     /// Print the permission catalog.
     Catalog(CatalogArgs),
     /// List or show built-in and user profiles.
@@ -97,12 +102,58 @@ pub struct LiveArgs {
     /// Retries after a 429, a 5xx, a timeout or a connection error.
     #[arg(long, value_name = "N", default_value_t = 4)]
     pub retries: u32,
+}
+
+/// The read-only probe of live grants.
+#[derive(Debug, Args, Clone, Default)]
+pub struct ProbeArgs {
     /// Confirm read scopes with one GET per list endpoint (per_page=1&fields=id; never a write).
     #[arg(long)]
     pub probe: bool,
     /// At most this many probe requests per credential.
     #[arg(long, value_name = "N", default_value_t = crate::runner::DEFAULT_PROBE_LIMIT)]
     pub probe_limit: usize,
+}
+
+/// Usage evidence (DESIGN.md section 7): files of captured traffic, or the Audit Log read live.
+#[derive(Debug, Args, Clone, Default)]
+pub struct EvidenceArgs {
+    /// Usage evidence: a HAR capture, an access log or Audit Log events (JSON, JSON Lines), or
+    /// `-` for stdin (repeatable; the kind is sniffed from the content).
+    #[arg(long = "requests", visible_alias = "usage", value_name = "FILE|-", num_args = 1..)]
+    pub requests: Vec<PathBuf>,
+    /// The kind of every --requests file, instead of sniffing it.
+    #[arg(long, value_enum, value_name = "KIND")]
+    pub requests_format: Option<EvidenceKind>,
+    /// Keep only the Audit Log rows of this caller (`performer.id`: an API key, an OAuth
+    /// client or the credential's user).
+    #[arg(long, value_name = "ID")]
+    pub performer: Option<String>,
+    /// Also read the Greenhouse Audit Log live, with the client credentials of --live
+    /// (GREENHOUSE_CLIENT_ID, GREENHOUSE_CLIENT_SECRET, GREENHOUSE_SUB).
+    #[arg(long)]
+    pub audit_log: bool,
+    /// The Audit Log API [default: https://auditlog.us.greenhouse.io]. Plain http only to loopback.
+    #[arg(long, value_name = "URL", env = "GRANTLINT_AUDIT_URL")]
+    pub audit_url: Option<String>,
+    /// Only evidence from the last DURATION (`30d`, `12h`, `90m`); for --audit-log, its
+    /// `after_time`. The Audit Log keeps 30 days.
+    #[arg(long, value_name = "DURATION")]
+    pub window: Option<crate::input::evidence::Window>,
+    /// The Audit Log's paginated-request limit to stay within, as N/SECONDS.
+    #[arg(
+        long,
+        value_name = "N/SECS",
+        default_value = "3/30",
+        env = "GRANTLINT_AUDIT_LOG_PACE"
+    )]
+    pub audit_log_pace: crate::input::evidence::Pace,
+}
+
+impl EvidenceArgs {
+    pub fn given(&self) -> bool {
+        !self.requests.is_empty() || self.audit_log
+    }
 }
 
 /// `FORMAT=PATH`: write a report in FORMAT to PATH (atomically), besides stdout's.
@@ -185,11 +236,58 @@ pub struct CheckArgs {
     #[arg(long)]
     pub no_fail_on_missing: bool,
 
-    /// With --live: read the client secret from this file, or `-` for stdin, instead of
-    /// GREENHOUSE_CLIENT_SECRET.
-    #[arg(long, value_name = "FILE|-", requires = "live")]
+    /// Report unused grants (with usage evidence) as failing, not only as warnings.
+    #[arg(long)]
+    pub fail_on_unused: bool,
+
+    /// With --live or --audit-log: read the client secret from this file, or `-` for stdin,
+    /// instead of GREENHOUSE_CLIENT_SECRET.
+    #[arg(long, value_name = "FILE|-")]
     pub client_secret_file: Option<PathBuf>,
 
+    #[command(flatten)]
+    pub evidence: EvidenceArgs,
+
+    #[command(flatten)]
+    pub connection: LiveArgs,
+
+    #[command(flatten)]
+    pub probe: ProbeArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct UsageArgs {
+    #[command(flatten)]
+    pub evidence: EvidenceArgs,
+    /// List every permission of the catalog with its state, not only those the evidence holds.
+    #[arg(long)]
+    pub all: bool,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = ListFormat::Table)]
+    pub format: ListFormat,
+    /// With --audit-log: read the client secret from this file, or `-` for stdin.
+    #[arg(long, value_name = "FILE|-")]
+    pub client_secret_file: Option<PathBuf>,
+    #[command(flatten)]
+    pub connection: LiveArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct InferArgs {
+    #[command(flatten)]
+    pub evidence: EvidenceArgs,
+    /// The vocabulary of the profile.
+    #[arg(long, value_enum, default_value_t = ApiFilter::HarvestV3)]
+    pub api: ApiFilter,
+    /// The profile's `name` [default: "Observed use of <files>"].
+    #[arg(long, value_name = "NAME")]
+    pub name: Option<String>,
+    /// Write the profile to PATH (atomically; an existing file keeps its mode) instead of stdout.
+    #[arg(long, value_name = "PATH")]
+    pub write: Option<PathBuf>,
+    /// With --audit-log: read the client secret from this file, or `-` for stdin.
+    #[arg(long, value_name = "FILE|-")]
+    pub client_secret_file: Option<PathBuf>,
     #[command(flatten)]
     pub connection: LiveArgs,
 }
@@ -246,11 +344,32 @@ pub struct AuditArgs {
     #[arg(long)]
     pub no_waivers: bool,
 
+    /// Report unused grants (with usage evidence) as failing (overrides the config's policy).
+    #[arg(long)]
+    pub fail_on_unused: bool,
+
+    /// The Audit Log API for `[audit_log]` [default: the config's `audit_url`, else
+    /// https://auditlog.us.greenhouse.io].
+    #[arg(long, value_name = "URL", env = "GRANTLINT_AUDIT_URL")]
+    pub audit_url: Option<String>,
+
+    /// The Audit Log's paginated-request limit to stay within, as N/SECONDS.
+    #[arg(
+        long,
+        value_name = "N/SECS",
+        default_value = "3/30",
+        env = "GRANTLINT_AUDIT_LOG_PACE"
+    )]
+    pub audit_log_pace: crate::input::evidence::Pace,
+
     #[command(flatten)]
     pub trust: TrustArgs,
 
     #[command(flatten)]
     pub connection: LiveArgs,
+
+    #[command(flatten)]
+    pub probe: ProbeArgs,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

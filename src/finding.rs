@@ -95,6 +95,15 @@ kinds! {
     ApproximateMatch => "approximate-match", Note,
         "A required permission is granted, but only through an approximate v1 -> v3 mapping (on the profile's side, the grant's, or both), so whether the credential really covers it is uncertain.",
         "Check in Greenhouse that the v3 scope gives the access the v1 permission gave (`grantlint explain` shows each mapping and its basis), or ask the partner for its v3 list.";
+    UnusedGrant => "unused-grant", Warning,
+        "The credential grants a permission that the usage evidence could have seen used in its time range, and did not see used.",
+        "If the integration does not need it, remove the grant; if it does, give evidence over a longer window. It fails the run only with `[policy] fail_on_unused = true` (or --fail-on-unused); an unobservable permission is never called unused.";
+    UsedNotRequired => "used-not-required", Error,
+        "The integration calls something that none of its profiles lists: the profile has drifted from what the integration does, or the integration does more than its vendor says.",
+        "Add the permission to the profile if the call is expected (and ask the vendor why its list lacks it), or find out why the integration makes it.";
+    DeniedCall => "denied-call", Error,
+        "The usage evidence holds calls that Greenhouse refused (403): the integration tried to use a permission the credential lacks, or the token's user lacks a Greenhouse permission.",
+        "Grant the permission if the integration needs it (its profile should list it), or check the sub user's Greenhouse permissions; if the call is unwanted, find out why the integration makes it.";
     ProbeDisagrees => "probe-disagrees", Warning,
         "A read probe of a list endpoint disagrees with the token: the token claims the scope but Greenhouse refused the read (403), or the token lacks it but Greenhouse answered.",
         "A refusal usually means the token's user (sub) is not a Site Admin, or lacks the advanced permission for private data, or the scope was removed; an answer without the scope means the credential reaches more than it claims.";
@@ -133,6 +142,9 @@ impl Kind {
                 | Kind::ProbeDisagrees
                 | Kind::ProbeInconclusive
                 | Kind::ApproximateMatch
+                | Kind::UnusedGrant
+                | Kind::UsedNotRequired
+                | Kind::DeniedCall
         )
     }
 }
@@ -174,6 +186,50 @@ pub struct Finding {
     /// the same credential (the permission, an unknown scope's text, a profile): part of
     /// its SARIF fingerprint.
     pub subject: Cow<'static, str>,
+    /// What the usage evidence says of the permission, when there is evidence.
+    pub usage: Option<UsageNote>,
+}
+
+/// What the usage evidence says of a permission (DESIGN.md section 7).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum UsageState {
+    /// Called (answered, not refused).
+    Used,
+    /// A source could have seen a call in its time range and saw none.
+    Unused,
+    /// No source can see this permission (the audit log does not record most reads).
+    Unobservable,
+}
+
+impl UsageState {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            UsageState::Used => "used",
+            UsageState::Unused => "unused",
+            UsageState::Unobservable => "unobservable",
+        }
+    }
+}
+
+/// The usage of one finding's permission.
+#[derive(Debug, Clone)]
+pub struct UsageNote {
+    pub state: UsageState,
+    /// The unused verdict rests only on an audit log whose recording of this permission is
+    /// inferred, not documented.
+    pub inferred: bool,
+    /// Calls answered.
+    pub count: usize,
+    /// Calls refused (403).
+    pub denied: usize,
+    /// The first and last call that was use.
+    pub first_seen: Option<jiff::Timestamp>,
+    pub last_seen: Option<jiff::Timestamp>,
+    /// The last refused call.
+    pub last_denied: Option<jiff::Timestamp>,
+    /// The sources that saw it (for unused: none).
+    pub sources: Vec<String>,
 }
 
 /// What a finding says in words.

@@ -11,13 +11,16 @@ use futures_util::StreamExt;
 use jiff::Timestamp;
 
 use crate::catalog::{Perm, ScopeId};
+use crate::check::usage::{Hosts, Usage};
 use crate::check::waiver::Waivers;
 use crate::check::{self, CheckResult, Failure, ProfileSet};
 use crate::error::{Error, LiveError};
 use crate::finding::Kind;
+use crate::greenhouse::auditlog::AuditRows;
 use crate::greenhouse::{self, Client, RateBudget};
 use crate::input::clock::Clock;
 use crate::input::config::{CredentialInput, CredentialSpec};
+use crate::input::evidence::{self, ReadOptions};
 use crate::input::grants::{Grants, GrantsSource};
 use crate::input::policy::{Policy, Waiver};
 use crate::input::profile::{Profile, id_of_path};
@@ -60,6 +63,7 @@ pub fn check_file(
     name: Option<&str>,
     set: &ProfileSet,
     policy: &Policy,
+    usage: Option<&Usage>,
     read_at: Timestamp,
 ) -> CheckResult {
     match Grants::from_file(path, read_at) {
@@ -68,7 +72,7 @@ pub fn check_file(
                 .map(str::to_string)
                 .or_else(|| g.credential.clone())
                 .unwrap_or_else(|| id_of_path(path));
-            set.check(&name, &g, policy)
+            set.check_with(&name, &g, policy, usage)
         }
         Err(e) => CheckResult::failed(
             &name.map(str::to_string).unwrap_or_else(|| id_of_path(path)),
@@ -92,7 +96,7 @@ pub fn check_dir(
 ) -> Result<usize, Error> {
     let files = grants_files(dir)?;
     let set = ProfileSet::new(profiles);
-    ordered_map(&files, |f| check_file(f, None, &set, policy, clock.now()), sink)?;
+    ordered_map(&files, |f| check_file(f, None, &set, policy, None, clock.now()), sink)?;
     Ok(files.len())
 }
 
@@ -171,12 +175,13 @@ pub async fn check_live(
     cred: &LiveCredential,
     set: &ProfileSet<'_>,
     policy: &Policy,
+    usage: Option<&Usage>,
     probe_limit: Option<usize>,
 ) -> Result<CheckResult, LiveError> {
     // Each credential has its own rate budget, shared by all of its requests.
     let budget = RateBudget::default();
     let live = greenhouse::read_grants(client, cred, &budget).await?;
-    let mut result = set.check(&cred.name, &live.grants, policy);
+    let mut result = set.check_with(&cred.name, &live.grants, policy, usage);
     if let Some(limit) = probe_limit {
         let scopes = probe_targets(&live.grants, &result);
         let report = greenhouse::probe(client, cred, &live.token, &scopes, limit, &budget).await?;
@@ -229,6 +234,42 @@ pub struct AuditPlan<'a> {
     pub force_probe: bool,
     pub probe_limit: usize,
     pub clock: Clock,
+    /// What counts as Greenhouse in usage evidence, and the Audit Log's rows when the config
+    /// has `[audit_log]`.
+    pub evidence: AuditEvidence,
+}
+
+/// The usage evidence of an audit that every credential shares.
+#[derive(Default)]
+pub struct AuditEvidence {
+    pub hosts: Hosts,
+    /// Read once, before any credential, and attributed by `audit_performer`.
+    pub audit_rows: Option<AuditRows>,
+}
+
+impl AuditEvidence {
+    /// A credential's usage: its `usage` files and its Audit Log rows; `None` when it has
+    /// neither. A source that cannot be read, or holds no Greenhouse request, is an error.
+    fn of(&self, spec: &CredentialSpec) -> Result<Option<Usage>, Error> {
+        if spec.usage.is_empty() && spec.audit_performer.is_none() {
+            return Ok(None);
+        }
+        let options = ReadOptions {
+            kind: None,
+            performer: spec.audit_performer.clone(),
+        };
+        let mut sources = spec
+            .usage
+            .iter()
+            .map(|path| evidence::read(path, &options))
+            .collect::<Result<Vec<_>, _>>()?;
+        if let (Some(rows), Some(performer)) = (&self.audit_rows, &spec.audit_performer) {
+            sources.push(rows.for_performer(Some(performer))?);
+        }
+        let usage = Usage::build(&sources, &self.hosts);
+        usage.require_requests().map_err(Error::Usage)?;
+        Ok(Some(usage))
+    }
 }
 
 /// Check every credential of a config, waivers applied; results reach `sink` in config
@@ -287,9 +328,40 @@ pub fn audit(plan: &AuditPlan, done: &(dyn Fn() + Sync), sink: &mut Sink) -> Res
     })
 }
 
+/// A credential whose usage evidence could not be read: an input error (exit 2).
+fn evidence_failed(spec: &CredentialSpec, set: &ProfileSet, plan: &AuditPlan, e: Error) -> CheckResult {
+    let source = match spec.input {
+        CredentialInput::Grants(_) => GrantsSource::File,
+        CredentialInput::Live { .. } => GrantsSource::Live,
+    };
+    let origin = match &spec.input {
+        CredentialInput::Grants(path) => path.display().to_string(),
+        CredentialInput::Live { .. } => live_origin(plan),
+    };
+    CheckResult::failed(
+        &spec.name,
+        &set.profile_ids(),
+        source,
+        origin,
+        Failure::Input(Arc::new(e)),
+        plan.clock.now(),
+    )
+}
+
 fn audit_offline(spec: &CredentialSpec, set: &ProfileSet, plan: &AuditPlan) -> CheckResult {
+    let usage = match plan.evidence.of(spec) {
+        Ok(u) => u,
+        Err(e) => return evidence_failed(spec, set, plan, e),
+    };
     match &spec.input {
-        CredentialInput::Grants(path) => check_file(path, Some(&spec.name), set, &plan.policy, plan.clock.now()),
+        CredentialInput::Grants(path) => check_file(
+            path,
+            Some(&spec.name),
+            set,
+            &plan.policy,
+            usage.as_ref(),
+            plan.clock.now(),
+        ),
         CredentialInput::Live { .. } => {
             failed_live(spec, set, plan, "internal error: a live credential read offline".into())
         }
@@ -317,8 +389,12 @@ async fn audit_live(spec: &CredentialSpec, set: &ProfileSet<'_>, plan: &AuditPla
     let Some(client) = plan.client else {
         return failed_live(spec, set, plan, "internal error: no HTTP client".into());
     };
+    let usage = match plan.evidence.of(spec) {
+        Ok(u) => u,
+        Err(e) => return evidence_failed(spec, set, plan, e),
+    };
     let probe = (spec.probe || plan.force_probe).then_some(plan.probe_limit);
-    match check_live(client, &cred, set, &plan.policy, probe).await {
+    match check_live(client, &cred, set, &plan.policy, usage.as_ref(), probe).await {
         Ok(r) => r,
         Err(e) => CheckResult::failed(
             &spec.name,

@@ -511,6 +511,8 @@ fn help_of_every_subcommand_is_stable() {
         "migrate",
         "lint",
         "explain",
+        "usage",
+        "infer",
         "catalog",
         "profiles",
         "schema",

@@ -1,4 +1,5 @@
-//! The Audit Log API, `GET /events` (reference/auditlog.md §1.1): bearer tokens from `/token`,
+//! The Audit Log API, `GET /events` (reference/auditlog.md §1.1): bearer tokens from `/token`
+//! whose credential holds `auditlog:events:list` (else 403),
 //! newest-first events, filters, point-in-time pagination with `Pit-Id` and `Search-After`
 //! headers, and its two rate limits.
 //!
@@ -34,6 +35,9 @@ use crate::clock::{Window, now_ms, parse_date, parse_iso8601};
 use crate::config::AuditBehavior;
 use crate::http::{Answer, Request};
 use crate::server::{Routed, State, lock};
+
+/// The scope a token needs to read `/events` (harvest-v3.md: `auditlog:events:list`).
+pub const AUDIT_SCOPE: &str = "auditlog:events:list";
 
 /// The documented text of an expired point in time.
 pub const PIT_EXPIRED: &str = "The Pit_Id has expired. Remove it from the subsequent search.";
@@ -254,6 +258,16 @@ pub(crate) fn events(state: &State, req: &Request) -> Routed {
         Ok(i) => i,
         Err(refused) => return refused.outside_budget(),
     };
+    let allowed = state
+        .credential(i)
+        .is_some_and(|c| c.scopes.iter().any(|s| s == AUDIT_SCOPE));
+    if !allowed {
+        return Routed::to(
+            i,
+            Answer::message(403, "Forbidden: the token lacks auditlog:events:list"),
+        )
+        .outside_budget();
+    }
     let b = &state.config.audit;
     let paginated = req.query_param("paging").as_deref() == Some("true");
     let answer = match admit(&state.audit, b, paginated) {

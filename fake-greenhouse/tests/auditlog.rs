@@ -35,7 +35,10 @@ fn events() -> Vec<Value> {
 
 fn audit_server(audit: AuditBehavior) -> (Server, String) {
     let server = serve(Config {
-        credentials: vec![cred("a", &["harvest:jobs:list"], Behavior::default())],
+        credentials: vec![
+            cred("a", &["harvest:jobs:list", "auditlog:events:list"], Behavior::default()),
+            cred("no-audit", &["harvest:jobs:list"], Behavior::default()),
+        ],
         audit_events: events(),
         audit,
         ..Config::default()
@@ -264,7 +267,7 @@ fn magic_time_counts_back_from_now() {
     let past = event(0, "2000-01-01T00:00:00Z", json!({"id": 1, "type": "user"}), "action");
     let future = event(1, "2999-01-01T00:00:00Z", json!({"id": 1, "type": "user"}), "action");
     let server = serve(Config {
-        credentials: vec![cred("a", &[], Behavior::default())],
+        credentials: vec![cred("a", &["auditlog:events:list"], Behavior::default())],
         audit_events: vec![past, future],
         ..Config::default()
     });
@@ -347,4 +350,13 @@ fn events_need_a_token_from_the_token_endpoint() {
         assert_eq!(r.status, 401);
         assert_eq!(r.json()["message"], "Unauthorized");
     }
+}
+
+#[test]
+fn a_token_without_the_audit_log_scope_is_refused() {
+    let (server, _) = audit_server(AuditBehavior::default());
+    let t = token(&server, "no-audit");
+    let r = once(server.addr(), "GET", "/events?paging=true", &[&bearer(&t)], "");
+    assert_eq!(r.status, 403);
+    assert!(r.body.contains("auditlog:events:list"), "{}", r.body);
 }

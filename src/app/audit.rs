@@ -5,13 +5,15 @@ use std::io::{IsTerminal, Write};
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
-use super::{clock, live};
+use super::{clock, evidence, live};
 use crate::cli::{AuditArgs, OutputSpec};
 use crate::error::Error;
+use crate::input::clock::Clock;
 use crate::input::config::{self, Config, CredentialInput, Trust};
+use crate::input::secrets;
 use crate::report::emit::{Emitter, Tally};
 use crate::report::{Format, Style};
-use crate::runner::{self, AuditPlan};
+use crate::runner::{self, AuditEvidence, AuditPlan};
 
 const DEFAULT_CONCURRENCY: usize = 8;
 
@@ -29,6 +31,9 @@ pub fn run(args: AuditArgs, style: Style, out: &mut dyn Write) -> Result<u8, Err
     }
     if args.no_fail_on_missing {
         policy.fail_on_missing = false;
+    }
+    if args.fail_on_unused {
+        policy.fail_on_unused = true;
     }
     let any_live = config
         .credentials
@@ -55,9 +60,10 @@ pub fn run(args: AuditArgs, style: Style, out: &mut dyn Write) -> Result<u8, Err
             .or(config.concurrency)
             .unwrap_or(DEFAULT_CONCURRENCY)
             .clamp(1, 256),
-        force_probe: args.connection.probe,
-        probe_limit: args.connection.probe_limit,
+        force_probe: args.probe.probe,
+        probe_limit: args.probe.probe_limit,
         clock,
+        evidence: audit_evidence(&args, &config, clock)?,
     };
     let progress = progress_bar(config.credentials.len());
     let mut emitter = Emitter::new(OutputSpec::outputs(&args.output), style, out)?;
@@ -72,6 +78,40 @@ pub fn run(args: AuditArgs, style: Style, out: &mut dyn Write) -> Result<u8, Err
         audited_line(&tally, &config, out)?;
     }
     Ok(code)
+}
+
+/// What every credential's usage evidence shares: the hosts, and the Audit Log read once by
+/// `[audit_log]` when a credential names an `audit_performer`.
+fn audit_evidence(args: &AuditArgs, config: &Config, clock: Clock) -> Result<AuditEvidence, Error> {
+    let audit_url = args.audit_url.as_deref().or(config.audit_url.as_deref());
+    let connection = crate::cli::LiveArgs {
+        base_url: args.connection.base_url.clone().or_else(|| config.base_url.clone()),
+        ..args.connection.clone()
+    };
+    let hosts = evidence::hosts(&connection, audit_url);
+    let wanted = config.credentials.iter().any(|c| c.audit_performer.is_some());
+    let (Some(reader), true) = (&config.audit_log, wanted) else {
+        return Ok(AuditEvidence {
+            hosts,
+            audit_rows: None,
+        });
+    };
+    let CredentialInput::Live { client_id, secret, sub } = &reader.input else {
+        return Err(Error::Usage("[audit_log] must name live credentials".into()));
+    };
+    let cred =
+        secrets::live_credential_from_config("[audit_log]", client_id, secret, sub.clone()).map_err(Error::Usage)?;
+    let client = live::client(
+        &args.connection,
+        config.auth_url.as_deref(),
+        config.base_url.as_deref(),
+        clock,
+    )?;
+    let rows = evidence::read_audit_rows(&client, &cred, audit_url, reader.window, args.audit_log_pace, clock)?;
+    Ok(AuditEvidence {
+        hosts,
+        audit_rows: Some(rows),
+    })
 }
 
 /// A progress bar on a terminal only.

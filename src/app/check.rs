@@ -3,7 +3,8 @@
 use std::io::Write;
 use std::path::Path;
 
-use super::{clock, live};
+use super::{clock, evidence, live};
+use crate::check::usage::Usage;
 use crate::check::{CheckResult, ProfileSet};
 use crate::cli::{CheckArgs, OutputSpec};
 use crate::error::Error;
@@ -12,7 +13,7 @@ use crate::input::grants::Grants;
 use crate::input::library::Library;
 use crate::input::policy::Policy;
 use crate::input::profile::{Profile, id_of_path};
-use crate::input::secrets::{live_credential_from_env, read_token_text};
+use crate::input::secrets::{LiveCredential, live_credential_from_env, read_token_text};
 use crate::report::Style;
 use crate::report::emit::{Emitter, emit};
 use crate::runner;
@@ -23,15 +24,44 @@ pub fn run(args: CheckArgs, style: Style, out: &mut dyn Write) -> Result<u8, Err
     let policy = Policy {
         fail_on_missing: !args.no_fail_on_missing,
         fail_on_excess: args.fail_on_excess,
+        fail_on_unused: args.fail_on_unused,
+    };
+    // Read once: --live and --audit-log share it, and a secret from stdin cannot be read twice.
+    let cred = if args.input.live || args.evidence.audit_log {
+        Some(live_credential_from_env(
+            args.client_secret_file.as_deref(),
+            args.credential.clone(),
+        )?)
+    } else {
+        if args.client_secret_file.is_some() {
+            return Err(Error::Usage("--client-secret-file needs --live or --audit-log".into()));
+        }
+        None
+    };
+    let usage = if args.evidence.given() {
+        if args.input.grants_dir.is_some() {
+            return Err(Error::Usage(
+                "--requests is the evidence of one integration; for a fleet, name each credential's evidence with `usage = [...]` in the config and run `grantlint audit`".into(),
+            ));
+        }
+        Some(evidence::gather(
+            &args.evidence,
+            &args.connection,
+            cred.as_ref(),
+            clock,
+        )?)
+    } else {
+        None
     };
     let refs: Vec<&Profile> = profiles.iter().collect();
     let set = ProfileSet::new(&refs);
     let outputs = OutputSpec::outputs(&args.output);
     if args.input.live {
-        let result = check_live(&args, &set, &policy, clock)?;
+        let cred = cred.ok_or_else(|| Error::Usage("--live needs client credentials".into()))?;
+        let result = check_live(&args, &cred, &set, &policy, usage.as_ref(), clock)?;
         return emit(vec![result], outputs, style, out);
     }
-    if args.connection.probe {
+    if args.probe.probe {
         return Err(Error::Usage("--probe needs --live".into()));
     }
     if let Some(dir) = &args.input.grants_dir {
@@ -53,7 +83,12 @@ pub fn run(args: CheckArgs, style: Style, out: &mut dyn Write) -> Result<u8, Err
         .clone()
         .or_else(|| grants.credential.clone())
         .unwrap_or_else(|| default_name(&grants.origin));
-    emit(vec![set.check(&credential, &grants, &policy)], outputs, style, out)
+    emit(
+        vec![set.check_with(&credential, &grants, &policy, usage.as_ref())],
+        outputs,
+        style,
+        out,
+    )
 }
 
 /// The `-p` profiles, each once; a user profile that replaces a built-in says so.
@@ -76,12 +111,18 @@ fn load_profiles(args: &CheckArgs) -> Result<Vec<Profile>, Error> {
     Ok(profiles)
 }
 
-fn check_live(args: &CheckArgs, set: &ProfileSet, policy: &Policy, clock: Clock) -> Result<CheckResult, Error> {
-    let cred = live_credential_from_env(args.client_secret_file.as_deref(), args.credential.clone())?;
+fn check_live(
+    args: &CheckArgs,
+    cred: &LiveCredential,
+    set: &ProfileSet,
+    policy: &Policy,
+    usage: Option<&Usage>,
+    clock: Clock,
+) -> Result<CheckResult, Error> {
     let client = live::client(&args.connection, None, None, clock)?;
-    let probe = args.connection.probe.then_some(args.connection.probe_limit);
+    let probe = args.probe.probe.then_some(args.probe.probe_limit);
     let runtime = runner::runtime()?;
-    Ok(runtime.block_on(runner::check_live(&client, &cred, set, policy, probe))?)
+    Ok(runtime.block_on(runner::check_live(&client, cred, set, policy, usage, probe))?)
 }
 
 /// The credential's name when neither the flag nor the grants give one: the file's stem.

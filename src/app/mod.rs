@@ -6,11 +6,14 @@ mod audit;
 mod catalog;
 mod check;
 mod diff;
+mod evidence;
 mod explain;
+mod infer;
 mod lint;
 mod live;
 mod migrate;
 mod profiles;
+mod usage;
 
 use std::io::Write;
 use std::process::ExitCode;
@@ -30,6 +33,8 @@ pub fn run(cli: Cli) -> Result<ExitCode, Error> {
         Command::Audit(args) => audit::run(args, style, &mut out)?,
         Command::Lint(args) => lint::run(args, style, &mut out)?,
         Command::Explain(args) => explain::run(args, style, &mut out)?,
+        Command::Usage(args) => usage::run(args, style, &mut out)?,
+        Command::Infer(args) => infer::run(args, &mut out)?,
         Command::Catalog(args) => catalog::run(args, style, &mut out)?,
         Command::Profiles(args) => profiles::run(args, style, &mut out)?,
         Command::Diff(args) => diff::run(args, style, &mut out)?,

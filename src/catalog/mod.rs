@@ -4,6 +4,7 @@
 //! here is a binary search over a sorted static array.
 
 mod normalize;
+pub mod paths;
 mod perm;
 mod resolve;
 mod risk;
@@ -46,6 +47,19 @@ pub enum MappingBasis {
     Inferred,
 }
 
+/// What Greenhouse's Audit Log records of a permission's use (catalog/reference/auditlog.md;
+/// the rule is in catalog/import_reference.py).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AuditLog {
+    /// Its `harvest_access` events cover the object (candidates, applications) [GH].
+    Recorded,
+    /// Writes presumably produce `data_change_*` rows; not confirmed by Greenhouse [INF].
+    Inferred,
+    /// Reads of this object are not audited: no event means nothing.
+    NotRecorded,
+}
+
 /// Whether a v1 UI label was seen on a partner page or inferred from the docs heading.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -85,6 +99,8 @@ pub struct Scope {
     /// The binding grade reference/harvest-v3.md gave before the spec tables were available:
     /// P (read in the spec), R (transcribed from reference pages), C (inferred from naming).
     pub reference_mark: &'static str,
+    /// What the Audit Log records of its use.
+    pub audit_log: AuditLog,
     pub note: &'static str,
     pub operations: &'static [Operation],
     pub v1_equivalents: &'static [V1Id],
@@ -118,6 +134,8 @@ pub struct V1Permission {
     pub v3: &'static [ScopeId],
     pub mapping: Mapping,
     pub mapping_basis: MappingBasis,
+    /// What the Audit Log records of its use.
+    pub audit_log: AuditLog,
     pub note: &'static str,
 }
 

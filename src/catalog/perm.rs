@@ -86,6 +86,14 @@ impl Perm {
         }
     }
 
+    /// What Greenhouse's Audit Log records of its use.
+    pub fn audit_log(self) -> super::AuditLog {
+        match self {
+            Perm::V1(v) => v1(v).audit_log,
+            Perm::V3(s) => scope(s).audit_log,
+        }
+    }
+
     /// The vocabulary the permission belongs to.
     pub fn api(self) -> Api {
         match self {

@@ -5,9 +5,10 @@
 use std::collections::BTreeMap;
 use std::sync::{Arc, OnceLock};
 
+use super::usage::Usage;
 use super::{CheckResult, Summary, Verdict};
 use crate::catalog::{self, Api, Mapping, Perm, V1Permission};
-use crate::finding::{Basis, Finding, no_profiles};
+use crate::finding::{Basis, Finding, UsageState, no_profiles};
 use crate::input::Entry;
 use crate::input::grants::{GrantState, Grants};
 use crate::input::policy::Policy;
@@ -201,6 +202,12 @@ impl<'a> ProfileSet<'a> {
 
     /// Compare one credential's grants with the union of the profiles.
     pub fn check(&self, credential: &str, grants: &Grants, policy: &Policy) -> CheckResult {
+        self.check_with(credential, grants, policy, None)
+    }
+
+    /// Compare one credential's grants with the union of the profiles, and with what the
+    /// usage evidence says the integration called, when there is evidence.
+    pub fn check_with(&self, credential: &str, grants: &Grants, policy: &Policy, usage: Option<&Usage>) -> CheckResult {
         let space = self.space(grants);
         let side = self.side(space);
         let mut findings = self.credential_findings();
@@ -213,10 +220,10 @@ impl<'a> ProfileSet<'a> {
             required: side.required.len(),
             ..Summary::default()
         };
+        let mut granted = PermissionSet::new();
         match &grants.state {
             GrantState::Unknown { reason } => findings.push(Finding::grants_unknown(reason)),
             GrantState::Known { entries, .. } => {
-                let mut granted = PermissionSet::new();
                 for v1 in translate(entries, space, grants.src.as_ref(), None, &mut granted) {
                     findings.push(Finding::unknown_v1_grant(v1, policy));
                 }
@@ -234,19 +241,28 @@ impl<'a> ProfileSet<'a> {
                 compare(side, &granted, policy, &mut findings, &mut summary);
             }
         }
+        let mut caveats = grants.caveats.clone();
+        let usage = usage.map(|u| {
+            let u = u.in_space(space);
+            let known = matches!(grants.state, GrantState::Known { .. });
+            usage_findings(side, &granted, known, &u, policy, &mut findings);
+            caveats.extend(u.caveats());
+            Arc::new(u)
+        });
         let mut result = CheckResult {
             credential: credential.to_string(),
             profiles: self.profile_ids(),
             grants_source: grants.source,
             grants_origin: grants.origin.clone(),
             read_at: grants.read_at,
-            caveats: grants.caveats.clone(),
+            caveats,
             space,
             verdict: Verdict::Pass,
             findings,
             summary,
             anchor: self.profiles.first().map(|p| p.src.location(0)),
             failure: None,
+            usage,
         };
         result.finish();
         result
@@ -304,6 +320,47 @@ fn compare(
     for (perm, why) in &side.optional {
         if !granted.contains_key(perm) && !side.required.contains_key(perm) {
             findings.push(Finding::unused_optional(*perm, why.basis()));
+        }
+    }
+}
+
+/// What the usage evidence adds (DESIGN.md section 7): unused grants, calls no profile lists,
+/// refused calls; and what it says of every other finding's permission. `granted` counts only
+/// when `grants_known`.
+fn usage_findings(
+    side: &Requirements,
+    granted: &PermissionSet,
+    grants_known: bool,
+    usage: &Usage,
+    policy: &Policy,
+    findings: &mut Vec<Finding>,
+) {
+    let listed = |p: &Perm| side.required.contains_key(p) || side.optional.contains_key(p);
+    for f in findings.iter_mut() {
+        if let Some(p) = f.permission {
+            f.usage = Some(usage.note(p));
+        }
+    }
+    if grants_known {
+        for (perm, why) in granted.iter().filter(|(p, _)| listed(p)) {
+            let note = usage.note(*perm);
+            if note.state == UsageState::Unused {
+                let basis = side
+                    .required
+                    .get(perm)
+                    .or_else(|| side.optional.get(perm))
+                    .map_or_else(|| why.basis(), Provenance::basis);
+                findings.push(Finding::unused_grant(*perm, basis, note, policy));
+            }
+        }
+    }
+    for (perm, u) in &usage.permissions {
+        let is_granted = granted.contains_key(perm);
+        if u.used > 0 && !listed(perm) {
+            findings.push(Finding::used_not_required(*perm, is_granted, usage.note(*perm)));
+        }
+        if u.denied > 0 {
+            findings.push(Finding::denied_call(*perm, is_granted, usage.note(*perm)));
         }
     }
 }

@@ -7,7 +7,8 @@ use std::sync::Arc;
 use jiff::civil::Date;
 
 use crate::catalog::{self, Api, Perm, V1Permission};
-use crate::finding::{Basis, Finding, Kind, Level, Location, Message, no_profiles};
+use crate::finding::{Basis, Finding, Kind, Level, Location, Message, UsageNote, no_profiles};
+use crate::input::clock::rfc3339;
 use crate::input::grants::UnknownScope;
 use crate::input::policy::{ExcessThreshold, Policy, Waiver};
 use crate::input::probe::{ProbeOutcome, Probed};
@@ -36,6 +37,7 @@ impl Finding {
             message,
             location: None,
             subject: Cow::Borrowed(""),
+            usage: None,
         }
     }
 
@@ -212,6 +214,69 @@ impl Finding {
         f
     }
 
+    /// A grant the profiles need (or allow) that the evidence could have seen used and did
+    /// not: a warning, failing only under `fail_on_unused`.
+    pub fn unused_grant(perm: Perm, basis: Basis, note: UsageNote, policy: &Policy) -> Self {
+        let after = if note.inferred {
+            ": the usage evidence saw no call to it (the audit log is inferred, not documented, to record it)"
+        } else {
+            ": the usage evidence saw no call to it"
+        };
+        let mut f = Finding::with(
+            Kind::UnusedGrant,
+            Message::Permission {
+                before: "unused grant ",
+                after,
+            },
+        )
+        .about(perm, basis);
+        f.fails = policy.fail_on_unused;
+        f.usage = Some(note);
+        f
+    }
+
+    /// A permission the integration used that no profile lists: the profile has drifted.
+    pub fn used_not_required(perm: Perm, granted: bool, note: UsageNote) -> Self {
+        let grant = if granted {
+            "the credential grants it"
+        } else {
+            "the credential does not grant it now"
+        };
+        let mut f = Finding::new(
+            Kind::UsedNotRequired,
+            format!(
+                "{} is used ({}){}, but no profile lists it; {grant}",
+                crate::finding::describe("", perm, ""),
+                calls(note.count),
+                last_seen(note.last_seen)
+            ),
+        )
+        .about(perm, Basis::default());
+        f.usage = Some(note);
+        f
+    }
+
+    /// Calls to a permission that Greenhouse refused (403): the integration tried.
+    pub fn denied_call(perm: Perm, granted: bool, note: UsageNote) -> Self {
+        let why = if granted {
+            "the credential grants it, so the token's user may lack a Greenhouse permission"
+        } else {
+            "the credential does not grant it"
+        };
+        let mut f = Finding::new(
+            Kind::DeniedCall,
+            format!(
+                "{} to {} refused with 403{}: {why}",
+                calls(note.denied),
+                crate::finding::describe("", perm, ""),
+                last_seen(note.last_denied),
+            ),
+        )
+        .about(perm, Basis::default());
+        f.usage = Some(note);
+        f
+    }
+
     /// The grants could not be read: always fails (CI fails closed).
     pub fn grants_unknown(reason: &str) -> Self {
         let mut f = Finding::new(
@@ -346,4 +411,14 @@ impl Finding {
             self.fails = false;
         }
     }
+}
+
+/// `1 call`, `3 calls`.
+fn calls(n: usize) -> String {
+    if n == 1 { "1 call".into() } else { format!("{n} calls") }
+}
+
+/// `, last 2026-11-30T10:00:00Z` when the evidence says when.
+fn last_seen(at: Option<jiff::Timestamp>) -> String {
+    at.map(|t| format!(", last {}", rfc3339(t))).unwrap_or_default()
 }

@@ -5,9 +5,11 @@
 pub mod compare;
 pub mod diff;
 pub mod findings;
+pub mod infer;
 pub mod lint;
 pub mod migrate;
 pub mod probe;
+pub mod usage;
 pub mod waiver;
 
 use std::sync::Arc;
@@ -89,6 +91,8 @@ pub struct CheckResult {
     pub anchor: Option<Location>,
     /// Why the credential could not be checked, for [`Verdict::Error`].
     pub failure: Option<Failure>,
+    /// The usage evidence it was checked against, in its comparison space.
+    pub usage: Option<Arc<usage::Usage>>,
 }
 
 impl CheckResult {
@@ -135,6 +139,7 @@ impl CheckResult {
             summary: Summary::default(),
             anchor: None,
             failure: Some(failure),
+            usage: None,
         };
         r.finish();
         r
@@ -155,8 +160,8 @@ impl CheckResult {
 fn order(kind: Kind) -> u8 {
     match kind {
         Kind::CredentialError | Kind::WrongCredentialType | Kind::GrantsUnknown => 0,
-        Kind::Missing | Kind::UnmappedRequirement => 1,
-        Kind::Excess | Kind::UnknownGrant | Kind::ProbeDisagrees | Kind::ExpiredWaiver => 2,
+        Kind::Missing | Kind::UnmappedRequirement | Kind::DeniedCall | Kind::UsedNotRequired => 1,
+        Kind::Excess | Kind::UnknownGrant | Kind::ProbeDisagrees | Kind::ExpiredWaiver | Kind::UnusedGrant => 2,
         _ => 3,
     }
 }

@@ -151,11 +151,7 @@ fn from_token_claims(client: &Client, cred: &LiveCredential, token: Secret, why:
 }
 
 /// A client-credentials token for `cred`.
-pub(super) async fn mint_token(
-    client: &Client,
-    cred: &LiveCredential,
-    budget: &RateBudget,
-) -> Result<Secret, LiveError> {
+pub async fn mint_token(client: &Client, cred: &LiveCredential, budget: &RateBudget) -> Result<Secret, LiveError> {
     let url = Endpoints::join(&client.endpoints.auth, "token");
     let mut pairs = vec![("grant_type", "client_credentials")];
     if let Some(sub) = &cred.sub {
@@ -225,7 +221,7 @@ fn auth_help(cred: &LiveCredential) -> String {
 
 /// What an error body says, in RFC 6749 (`error`, `error_description`) or Greenhouse
 /// (`message`) shape, shortened; empty when it says nothing readable.
-fn greenhouse_said(body: &str) -> String {
+pub(super) fn greenhouse_said(body: &str) -> String {
     let Ok(v) = serde_json::from_str::<serde_json::Value>(body) else {
         return String::new();
     };

@@ -28,6 +28,9 @@ pub struct RetryPolicy {
     pub max_backoff: Duration,
     /// The longest single wait grantlint accepts from `Retry-After` or a rate-limit reset.
     pub max_wait: Duration,
+    /// The largest body read: larger ones are not Greenhouse answering a token, introspection
+    /// or a one-record list request (an Audit Log page may be larger).
+    pub max_body: usize,
 }
 
 impl Default for RetryPolicy {
@@ -38,6 +41,7 @@ impl Default for RetryPolicy {
             backoff: Duration::from_millis(500),
             max_backoff: Duration::from_secs(8),
             max_wait: Duration::from_secs(60),
+            max_body: 1024 * 1024,
         }
     }
 }
@@ -63,10 +67,6 @@ pub struct Response {
     pub status: StatusCode,
     pub body: String,
 }
-
-/// Bodies larger than this are not Greenhouse answering a token, introspection or a
-/// one-record list request.
-const MAX_BODY: usize = 1024 * 1024;
 
 /// Why one attempt did not give an answer worth returning.
 enum Failed {
@@ -197,7 +197,7 @@ impl Client {
             }
             return Err(Failed::Retryable { status, retry_after });
         }
-        let body = read_body(resp).await.map_err(|e| {
+        let body = read_body(resp, self.policy.max_body).await.map_err(|e| {
             Failed::Fatal(LiveError::new(
                 format!("{what}: the response could not be read: {e}"),
                 NETWORK_HELP,
@@ -254,11 +254,11 @@ fn describe(e: &reqwest::Error) -> String {
     s
 }
 
-async fn read_body(mut resp: reqwest::Response) -> Result<String, String> {
+async fn read_body(mut resp: reqwest::Response, max: usize) -> Result<String, String> {
     let mut body = Vec::new();
     while let Some(chunk) = resp.chunk().await.map_err(|e| describe(&e))? {
-        if body.len() + chunk.len() > MAX_BODY {
-            return Err(format!("the body is larger than {} KiB", MAX_BODY / 1024));
+        if body.len() + chunk.len() > max {
+            return Err(format!("the body is larger than {} KiB", max / 1024));
         }
         body.extend_from_slice(&chunk);
     }

@@ -3,6 +3,7 @@
 //! the rate budget of each credential. Every request has a timeout; 429 and 5xx are retried;
 //! 401 and 403 are not.
 
+pub mod auditlog;
 pub mod auth;
 pub mod client;
 pub mod endpoint;

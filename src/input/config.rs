@@ -30,6 +30,10 @@ struct RawConfig {
     #[serde(default)]
     base_url: Option<Spanned<String>>,
     #[serde(default)]
+    audit_url: Option<Spanned<String>>,
+    #[serde(default)]
+    audit_log: Option<Spanned<RawAuditLog>>,
+    #[serde(default)]
     concurrency: Option<Spanned<i64>>,
     #[serde(default)]
     policy: Option<RawPolicy>,
@@ -77,6 +81,37 @@ struct RawPolicy {
     fail_on_missing: Option<bool>,
     #[serde(default)]
     fail_on_excess: Option<Spanned<String>>,
+    #[serde(default)]
+    fail_on_unused: Option<bool>,
+}
+
+/// `[audit_log]`: the credential that reads the Audit Log for every credential with an
+/// `audit_performer` (reading it needs a Site Admin and `auditlog:events:list`, which
+/// partners' credentials rarely have), and how far back.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawAuditLog {
+    #[serde(default)]
+    client_id: Option<Spanned<String>>,
+    #[serde(default)]
+    client_id_env: Option<Spanned<String>>,
+    #[serde(default)]
+    client_secret_env: Option<Spanned<String>>,
+    #[serde(default)]
+    client_secret_file: Option<Spanned<String>>,
+    #[serde(default)]
+    sub: Option<Spanned<SubId>>,
+    #[serde(default)]
+    window: Option<Spanned<String>>,
+}
+
+/// The live settings of a credential or of `[audit_log]`.
+struct LiveFields<'a> {
+    client_id: &'a Option<Spanned<String>>,
+    client_id_env: &'a Option<Spanned<String>>,
+    client_secret_env: &'a Option<Spanned<String>>,
+    client_secret_file: &'a Option<Spanned<String>>,
+    sub: &'a Option<Spanned<SubId>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -98,6 +133,43 @@ struct RawCredential {
     grants: Option<Spanned<String>>,
     #[serde(default)]
     probe: Option<bool>,
+    /// Usage evidence files (DESIGN.md section 7), relative to the config.
+    #[serde(default)]
+    usage: Option<Spanned<Vec<Spanned<String>>>>,
+    /// The Audit Log `performer.id` of this credential's calls.
+    #[serde(default)]
+    audit_performer: Option<Spanned<SubOrText>>,
+}
+
+/// A performer id, written as a number or a string.
+#[derive(Debug)]
+struct SubOrText(String);
+
+impl<'de> Deserialize<'de> for SubOrText {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum Either {
+            Number(u64),
+            Text(String),
+        }
+        Ok(SubOrText(match Either::deserialize(d)? {
+            Either::Number(n) => n.to_string(),
+            Either::Text(s) => s,
+        }))
+    }
+}
+
+impl RawCredential {
+    fn live(&self) -> LiveFields<'_> {
+        LiveFields {
+            client_id: &self.client_id,
+            client_id_env: &self.client_id_env,
+            client_secret_env: &self.client_secret_env,
+            client_secret_file: &self.client_secret_file,
+            sub: &self.sub,
+        }
+    }
 }
 
 /// A Greenhouse user id, written as a number or a string.
@@ -165,6 +237,10 @@ pub struct CredentialSpec {
     pub profiles: Vec<Arc<Profile>>,
     pub input: CredentialInput,
     pub probe: bool,
+    /// Usage evidence files.
+    pub usage: Vec<PathBuf>,
+    /// Whose Audit Log rows are this credential's.
+    pub audit_performer: Option<String>,
     /// Line of the credential's `name` in the config.
     pub line: usize,
 }
@@ -175,10 +251,21 @@ pub struct Config {
     pub src: Source,
     pub auth_url: Option<String>,
     pub base_url: Option<String>,
+    pub audit_url: Option<String>,
+    /// Who reads the Audit Log, and from when.
+    pub audit_log: Option<AuditLogReader>,
     pub concurrency: Option<usize>,
     pub policy: Policy,
     pub credentials: Vec<CredentialSpec>,
     pub waivers: Vec<Waiver>,
+}
+
+/// `[audit_log]`, validated.
+#[derive(Debug, Clone)]
+pub struct AuditLogReader {
+    /// Live settings, as a credential's.
+    pub input: CredentialInput,
+    pub window: Option<super::evidence::Window>,
 }
 
 /// What the person running grantlint lets a config name beyond Greenhouse and this machine
@@ -264,6 +351,9 @@ impl Config {
         let credentials = reader.credentials(&raw.credential, &library)?;
         let auth_url = reader.endpoint("auth_url", raw.auth_url);
         let base_url = reader.endpoint("base_url", raw.base_url);
+        let audit_url = reader.endpoint("audit_url", raw.audit_url);
+        let audit_log = raw.audit_log.as_ref().and_then(|a| reader.audit_log(a));
+        reader.performers_need_a_reader(&raw.credential, audit_log.is_some());
         let names: HashSet<&str> = credentials.iter().map(|c| c.name.as_str()).collect();
         let waivers = raw.waiver.iter().filter_map(|w| reader.waiver(w, &names)).collect();
         if !reader.errors.is_empty() {
@@ -274,6 +364,8 @@ impl Config {
             path: path.to_path_buf(),
             auth_url,
             base_url,
+            audit_url,
+            audit_log,
             concurrency,
             policy,
             credentials,
@@ -327,6 +419,9 @@ impl Reader<'_> {
         let Some(p) = raw else { return policy };
         if let Some(m) = p.fail_on_missing {
             policy.fail_on_missing = m;
+        }
+        if let Some(u) = p.fail_on_unused {
+            policy.fail_on_unused = u;
         }
         if let Some(level) = &p.fail_on_excess {
             match level.value.parse::<ExcessThreshold>() {
@@ -415,6 +510,8 @@ impl Reader<'_> {
                     profiles,
                     input,
                     probe: c.probe.unwrap_or(false),
+                    usage: self.usage_files(c.usage.as_ref()),
+                    audit_performer: c.audit_performer.as_ref().map(|p| p.value.0.trim().to_string()),
                     line,
                 });
             }
@@ -439,7 +536,13 @@ impl Reader<'_> {
                 profiles.push(found.clone());
                 continue;
             }
-            match library.load(&p.value) {
+            // A path in the config is relative to the config, like every other path in it.
+            let name = if super::library::looks_like_path(&p.value) {
+                self.relative(&p.value).display().to_string()
+            } else {
+                p.value.clone()
+            };
+            match library.load(&name) {
                 Ok((profile, _)) => {
                     let profile = Arc::new(profile);
                     loaded.insert(p.value.clone(), profile.clone());
@@ -450,6 +553,71 @@ impl Reader<'_> {
             }
         }
         Ok(profiles)
+    }
+
+    /// A credential's `usage` files: each must exist.
+    fn usage_files(&mut self, raw: Option<&Spanned<Vec<Spanned<String>>>>) -> Vec<PathBuf> {
+        let Some(raw) = raw else { return Vec::new() };
+        if raw.value.is_empty() {
+            self.error(
+                raw.span,
+                "`usage` is empty; remove it or name evidence files".into(),
+                "here",
+            );
+        }
+        let mut files = Vec::new();
+        for f in &raw.value {
+            let path = self.relative(&f.value);
+            if path.is_file() {
+                files.push(path);
+            } else {
+                self.error(
+                    f.span,
+                    format!("usage evidence {} is not a file", path.display()),
+                    "here",
+                );
+            }
+        }
+        files
+    }
+
+    /// `[audit_log]`: live settings like a credential's, and an optional window.
+    fn audit_log(&mut self, raw: &Spanned<RawAuditLog>) -> Option<AuditLogReader> {
+        let a = &raw.value;
+        let window = match &a.window {
+            Some(w) => match w.value.parse() {
+                Ok(w) => Some(w),
+                Err(why) => {
+                    self.error(w.span, why, "here");
+                    return None;
+                }
+            },
+            None => None,
+        };
+        let fields = LiveFields {
+            client_id: &a.client_id,
+            client_id_env: &a.client_id_env,
+            client_secret_env: &a.client_secret_env,
+            client_secret_file: &a.client_secret_file,
+            sub: &a.sub,
+        };
+        let input = self.live_input(&fields, "`[audit_log]`", raw.span)?;
+        Some(AuditLogReader { input, window })
+    }
+
+    /// An `audit_performer` means nothing without someone to read the log.
+    fn performers_need_a_reader(&mut self, raw: &[RawCredential], have_reader: bool) {
+        if have_reader {
+            return;
+        }
+        for c in raw {
+            if let Some(p) = &c.audit_performer {
+                self.errors.push(
+                    SourceError::at(self.src, p.span, "`audit_performer` needs an `[audit_log]` section".into(), "here")
+                        .with_help("add [audit_log] with client_id_env and client_secret_env of a credential that may read the Audit Log (a Site Admin with auditlog:events:list)"),
+                );
+            }
+        }
     }
 
     /// Offline (`grants`) or live (client id and secret): exactly one of the two.
@@ -474,7 +642,12 @@ impl Reader<'_> {
             }
             return Some(CredentialInput::Grants(self.relative(&g.value)));
         }
-        let client_id = match (&c.client_id, &c.client_id_env) {
+        self.live_input(&c.live(), &format!("credential `{name}`"), c.name.span)
+    }
+
+    /// Live settings: a client id (or its variable) and a secret's variable or file.
+    fn live_input(&mut self, c: &LiveFields, name: &str, at: SourceSpan) -> Option<CredentialInput> {
+        let client_id = match (c.client_id, c.client_id_env) {
             (Some(v), None) => ValueFrom::Literal(v.value.clone()),
             (None, Some(v)) => ValueFrom::Env(v.value.clone()),
             (Some(_), Some(e)) => {
@@ -483,13 +656,13 @@ impl Reader<'_> {
             }
             (None, None) => {
                 self.errors.push(
-                    SourceError::at(self.src, c.name.span, format!("credential `{name}` has no `grants` and no `client_id_env`"), "this credential")
+                    SourceError::at(self.src, at, if name.starts_with("credential") { format!("{name} has no `grants` and no `client_id_env`") } else { format!("{name} has no `client_id_env`") }, "here")
                         .with_help("add `grants = \"FILE\"` to check a grants file, or `client_id_env` and `client_secret_env` to check it live"),
                 );
                 return None;
             }
         };
-        let secret = self.secret_source(c, name)?;
+        let secret = self.secret_source(c, name, at)?;
         Some(CredentialInput::Live {
             client_id,
             secret,
@@ -497,8 +670,8 @@ impl Reader<'_> {
         })
     }
 
-    fn secret_source(&mut self, c: &RawCredential, name: &str) -> Option<SecretFrom> {
-        match (&c.client_secret_env, &c.client_secret_file) {
+    fn secret_source(&mut self, c: &LiveFields, name: &str, at: SourceSpan) -> Option<SecretFrom> {
+        match (c.client_secret_env, c.client_secret_file) {
             (Some(e), None) => Some(SecretFrom::Env(e.value.clone())),
             (None, Some(f)) => self.secret_file(f).map(SecretFrom::File),
             (Some(e), Some(_)) => {
@@ -511,13 +684,7 @@ impl Reader<'_> {
             }
             (None, None) => {
                 self.errors.push(
-                    SourceError::at(
-                        self.src,
-                        c.name.span,
-                        format!("credential `{name}` has no `client_secret_env`"),
-                        "this credential",
-                    )
-                    .with_help(
+                    SourceError::at(self.src, at, format!("{name} has no `client_secret_env`"), "here").with_help(
                         "name the environment variable that holds the client secret; secrets never go in the config",
                     ),
                 );

@@ -165,7 +165,8 @@ pub fn load_found(found: &Found) -> Result<Profile, Error> {
     Profile::load(&found.id, found.origin.clone(), src)
 }
 
-fn looks_like_path(name: &str) -> bool {
+/// Whether a profile name is a file's path rather than an id.
+pub fn looks_like_path(name: &str) -> bool {
     name.contains('/') || name.contains('\\') || name.ends_with(".yaml") || name.ends_with(".yml")
 }
 

@@ -4,6 +4,7 @@
 
 pub mod clock;
 pub mod config;
+pub mod evidence;
 pub mod grants;
 pub mod library;
 pub mod plain_grants;

@@ -36,6 +36,8 @@ impl ExcessThreshold {
 pub struct Policy {
     pub fail_on_missing: bool,
     pub fail_on_excess: ExcessThreshold,
+    /// Whether `unused-grant` findings fail (they warn otherwise).
+    pub fail_on_unused: bool,
 }
 
 impl Default for Policy {
@@ -43,6 +45,7 @@ impl Default for Policy {
         Policy {
             fail_on_missing: true,
             fail_on_excess: ExcessThreshold::AtLeast(Risk::Low),
+            fail_on_unused: false,
         }
     }
 }

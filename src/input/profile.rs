@@ -88,7 +88,8 @@ pub struct RawProfile {
     /// Other credentials the partner needs besides this one.
     #[serde(default)]
     pub also_needs: Option<Vec<Spanned<OtherCredential>>>,
-    /// Where the vendor documents this list (http or https URL).
+    /// Where the vendor documents this list (http or https URL), or `observed in FILE...` for
+    /// a profile that `grantlint infer` built from usage evidence.
     #[serde(default)]
     pub source: Option<Spanned<String>>,
     /// When a person last checked the list against the source (YYYY-MM-DD).
@@ -310,6 +311,7 @@ impl Validator<'_> {
     /// `source` must be a URL and `reviewed` a date.
     fn provenance(&mut self, raw: &RawProfile) {
         if let Some(url) = &raw.source
+            && observed_in(&url.value).is_none()
             && let Err(why) = check_url(&url.value)
         {
             self.errors.push(
@@ -319,7 +321,7 @@ impl Validator<'_> {
                     format!("`source` is not a valid URL: {why}"),
                     "this URL",
                 )
-                .with_help("use the http(s) address of the page where the vendor lists these permissions"),
+                .with_help("use the http(s) address of the page where the vendor lists these permissions (or `observed in FILE` for a list built from usage evidence)"),
             );
         }
         if let Some(date) = &raw.reviewed
@@ -432,6 +434,14 @@ pub fn unresolved_error(problem: Unresolved, src: &Source, span: SourceSpan, api
             }
         }
     }
+}
+
+/// The evidence named by an inferred profile's `source: observed in FILE...`.
+pub fn observed_in(source: &str) -> Option<&str> {
+    source
+        .strip_prefix("observed in ")
+        .map(str::trim)
+        .filter(|rest| !rest.is_empty())
 }
 
 fn check_url(url: &str) -> Result<(), &'static str> {

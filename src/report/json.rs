@@ -7,7 +7,7 @@ use serde::Serialize;
 use super::finding_message;
 use crate::catalog::Risk;
 use crate::check::{CheckResult, Summary, Verdict};
-use crate::finding::{Finding, Level};
+use crate::finding::{Finding, Level, UsageNote, UsageState};
 use crate::input::clock::rfc3339;
 
 pub const CHECK_SCHEMA: &str = "grantlint.check.v1";
@@ -60,6 +60,39 @@ pub struct JsonFinding<'a> {
     fails: bool,
     waived: bool,
     message: Cow<'a, str>,
+    /// What the usage evidence says of the permission, when there is evidence.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    usage: Option<JsonUsage<'a>>,
+}
+
+/// A finding's `usage` object (DESIGN.md section 7).
+#[derive(Serialize)]
+pub struct JsonUsage<'a> {
+    state: UsageState,
+    /// An unused verdict resting only on the audit log's inferred recording of it.
+    inferred: bool,
+    count: usize,
+    denied: usize,
+    first_seen: Option<String>,
+    last_seen: Option<String>,
+    last_denied: Option<String>,
+    /// The sources that saw it.
+    source: &'a [String],
+}
+
+impl<'a> JsonUsage<'a> {
+    pub fn of(u: &'a UsageNote) -> Self {
+        JsonUsage {
+            state: u.state,
+            inferred: u.inferred,
+            count: u.count,
+            denied: u.denied,
+            first_seen: u.first_seen.map(rfc3339),
+            last_seen: u.last_seen.map(rfc3339),
+            last_denied: u.last_denied.map(rfc3339),
+            source: &u.sources,
+        }
+    }
 }
 
 impl<'a> JsonFinding<'a> {
@@ -75,6 +108,7 @@ impl<'a> JsonFinding<'a> {
             fails: f.fails,
             waived: f.waived,
             message: f.message(),
+            usage: f.usage.as_ref().map(JsonUsage::of),
         }
     }
 

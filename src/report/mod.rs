@@ -18,6 +18,7 @@ pub mod markdown;
 pub mod profiles;
 pub mod sarif;
 pub mod table;
+pub mod usage;
 pub mod words;
 
 use std::borrow::Cow;
@@ -143,4 +144,23 @@ pub fn finding_message<'a>(r: &'a CheckResult, f: &'a Finding) -> Cow<'a, str> {
         ),
         _ => f.message(),
     }
+}
+
+/// A finding's usage in a few words: `used 412x, last 2026-11-30`, `unused`, `unobservable`.
+pub fn usage_words(u: &crate::finding::UsageNote) -> String {
+    use crate::finding::UsageState;
+    let last = u
+        .last_seen
+        .map(|t| format!(", last {}", crate::input::clock::utc_date(t)))
+        .unwrap_or_default();
+    let mut s = match u.state {
+        UsageState::Used => format!("used {}x{last}", u.count),
+        UsageState::Unused if u.inferred => "unused (inferred)".to_string(),
+        UsageState::Unused => "unused".to_string(),
+        UsageState::Unobservable => "unobservable by the evidence".to_string(),
+    };
+    if u.denied > 0 {
+        s.push_str(&format!(", refused {}x", u.denied));
+    }
+    s
 }

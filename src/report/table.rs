@@ -79,6 +79,9 @@ fn why(f: &Finding, space: Api) -> String {
     if f.approximate {
         parts.push("≈ approximate v1→v3 mapping".into());
     }
+    if let Some(u) = &f.usage {
+        parts.push(super::usage_words(u));
+    }
     if f.waived {
         parts.push("waived".into());
     }
@@ -200,8 +203,19 @@ fn summary_line(r: &CheckResult, style: Style, hint: bool) -> String {
     } else {
         ""
     };
+    let usage = if r.usage.is_some() {
+        let n = |k: Kind| r.findings.iter().filter(|f| f.kind == k).count();
+        format!(
+            " · usage: {} unused, {} used but not required, {} denied",
+            n(Kind::UnusedGrant),
+            n(Kind::UsedNotRequired),
+            n(Kind::DeniedCall)
+        )
+    } else {
+        String::new()
+    };
     format!(
-        "{verdict}: {} missing, {excess} · {} required, {} granted{approximate}, {} waived{hint}",
+        "{verdict}: {} missing, {excess}{usage} · {} required, {} granted{approximate}, {} waived{hint}",
         s.missing, s.required, s.granted, s.waived
     )
 }
