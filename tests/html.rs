@@ -534,3 +534,79 @@ fn a_fleet_report_of_forty_credentials_in_the_browser() {
     let seen = browse(&html);
     assert_report(&json, &seen, &classes);
 }
+
+/// `check --usage`: what the evidence says of each missing and excess grant, in a column
+/// of its own, and which evidence it was.
+#[test]
+fn a_report_with_usage_evidence_in_the_browser() {
+    let dir = tempfile::tempdir().unwrap();
+    let (json, html) = report(
+        dir.path(),
+        &[
+            "check",
+            "-p",
+            "seekout",
+            "--grants",
+            "examples/grants/seekout-overgranted.yaml",
+            "--usage",
+            "tests/data/captures/access.log",
+        ],
+        1,
+    );
+    let seen = browse(&html);
+    assert_report(&json, &seen, &data_classes());
+    let r = &json["results"][0];
+    let s = &seen["dom"]["sections"][0];
+    assert!(
+        s["facts"]["Usage evidence"]
+            .as_str()
+            .unwrap()
+            .starts_with("tests/data/captures/access.log (access-log, "),
+        "{s}"
+    );
+    for kind in ["missing", "excess"] {
+        let cells = s["usage"][kind]
+            .as_array()
+            .unwrap_or_else(|| panic!("no Usage column: {s}"));
+        let want: Vec<&Value> = findings(r, kind).collect();
+        assert_eq!(cells.len(), want.len());
+        for (cell, f) in cells.iter().zip(want) {
+            let cell = cell.as_str().unwrap();
+            let u = &f["usage"];
+            assert!(cell.starts_with(u["state"].as_str().unwrap()), "{cell} / {u}");
+            let denied = u["denied"].as_u64().unwrap();
+            assert_eq!(cell.contains(&format!("refused {denied}x")), denied > 0, "{cell} / {u}");
+        }
+    }
+    // Hand-written, from the capture: one refused call to the offers list, nothing else.
+    let excess: Vec<(&str, &str)> = s["excess"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .zip(s["usage"]["excess"].as_array().unwrap())
+        .map(|(row, u)| (row["permission"].as_str().unwrap(), u.as_str().unwrap()))
+        .collect();
+    assert!(
+        excess.contains(&("harvest:offers:list", "unused, refused 1x")),
+        "{excess:?}"
+    );
+    assert!(excess.contains(&("harvest:candidates:destroy", "unused")), "{excess:?}");
+
+    // Without evidence there is no Usage column, and the facts say there was none.
+    let (json, html) = report(
+        dir.path(),
+        &[
+            "check",
+            "-p",
+            "seekout",
+            "--grants",
+            "examples/grants/seekout-overgranted.yaml",
+        ],
+        1,
+    );
+    let seen = browse(&html);
+    assert_report(&json, &seen, &data_classes());
+    let s = &seen["dom"]["sections"][0];
+    assert_eq!(s["usage"], serde_json::json!({"missing": null, "excess": null}));
+    assert_eq!(s["facts"]["Usage evidence"], "none in this run");
+}

@@ -258,6 +258,8 @@ struct Section<'a> {
     space: &'static str,
     summary: &'a crate::check::Summary,
     caveats: &'a [String],
+    /// The usage evidence the result was checked with, in words; `None` without any.
+    evidence: Option<Vec<String>>,
     notices: Vec<Notice>,
     missing: Vec<PermRow>,
     excess: Vec<PermRow>,
@@ -290,6 +292,10 @@ struct PermRow {
     fails: &'static str,
     approximate: bool,
     waived: bool,
+    /// What the usage evidence says of it (only when the result has evidence).
+    usage: String,
+    /// Sort key of the usage: calls seen, `-1` for none known.
+    usage_key: i64,
 }
 
 /// Any other finding about one permission.
@@ -458,6 +464,11 @@ fn section(anchor: String, r: &CheckResult) -> Section<'_> {
         },
         approximate: f.approximate,
         waived: f.waived,
+        usage: f.usage.as_ref().map(super::usage_words).unwrap_or_else(|| "—".into()),
+        usage_key: f
+            .usage
+            .as_ref()
+            .map_or(-1, |u| i64::try_from(u.count).unwrap_or(i64::MAX)),
     };
     let mut missing = Vec::new();
     let mut excess = Vec::new();
@@ -540,6 +551,7 @@ fn section(anchor: String, r: &CheckResult) -> Section<'_> {
         space: r.space.as_str(),
         summary: &r.summary,
         caveats: &r.caveats,
+        evidence: r.usage.as_deref().map(evidence_words),
         notices,
         missing,
         excess,
@@ -551,6 +563,26 @@ fn section(anchor: String, r: &CheckResult) -> Section<'_> {
             .map(|f| finding_message(r, f).into_owned())
             .collect(),
     }
+}
+
+/// Each source of usage evidence in a few words: its name, kind, time range and requests.
+fn evidence_words(u: &crate::check::usage::Usage) -> Vec<String> {
+    u.sources
+        .iter()
+        .map(|src| {
+            let range = src
+                .covers
+                .map(|(a, b)| format!(", {} to {}", rfc3339(a), rfc3339(b)))
+                .unwrap_or_default();
+            format!(
+                "{} ({}{range}; {} request(s), {} matched)",
+                src.name,
+                src.kind.as_str(),
+                src.requests,
+                src.matched
+            )
+        })
+        .collect()
 }
 
 fn expiry(f: &Finding) -> String {

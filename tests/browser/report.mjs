@@ -83,6 +83,14 @@ try {
           notices: [...s.querySelectorAll(".notice .message")].map(text),
           missing: rows(s.querySelector("table.missing"), perm),
           excess: rows(s.querySelector("table.excess"), perm),
+          // The Usage column, when the credential was checked with usage evidence.
+          usage: Object.fromEntries(
+            ["missing", "excess"].map((kind) => {
+              const table = s.querySelector(`table.${kind}`);
+              const col = table ? [...table.tHead.rows[0].cells].findIndex((th) => text(th) === "Usage") : -1;
+              return [kind, col < 0 ? null : rows(table, (tr) => text(tr.cells[col]))];
+            }),
+          ),
           checklist: [...s.querySelectorAll(".checklist li")].map(text),
           waivers: rows(s.querySelector("table.waivers"), (tr) => [...tr.cells].map(text)),
           others: rows(s.querySelector("table.others"), (tr) => [text(tr.cells[0]), text(tr.cells[2])]),
