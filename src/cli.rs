@@ -182,7 +182,7 @@ impl std::str::FromStr for OutputSpec {
             .ok_or("expected FORMAT=PATH, e.g. sarif=grantlint.sarif")?;
         let format = Format::from_str(format, true).map_err(|_| {
             format!(
-                "unknown format {format:?} (table, json, jsonl, checklist, sarif, junit, github, markdown, summary)"
+                "unknown format {format:?} (table, json, jsonl, checklist, sarif, junit, github, markdown, summary, html, csv)"
             )
         })?;
         if path.is_empty() {

@@ -177,6 +177,9 @@ pub struct Finding {
     pub waived: bool,
     /// The reason of the waiver that excuses this finding.
     pub waiver_reason: Option<String>,
+    /// The last day that waiver holds (it holds for good without one); for an
+    /// `expired-waiver` or `unused-waiver` finding, the waiver's own date.
+    pub waiver_expires: Option<jiff::civil::Date>,
     pub message: Message,
     pub location: Option<Location>,
     /// What the finding is about, telling it apart from the other findings of its kind for

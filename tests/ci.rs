@@ -18,7 +18,17 @@ fn seekout(format: &str) -> (i32, String) {
 
 #[test]
 fn no_format_changes_the_exit_code() {
-    for format in ["table", "json", "checklist", "sarif", "junit", "github", "markdown"] {
+    for format in [
+        "table",
+        "json",
+        "checklist",
+        "sarif",
+        "junit",
+        "github",
+        "markdown",
+        "html",
+        "csv",
+    ] {
         assert_eq!(seekout(format).0, 1, "{format}");
     }
     let (code, _, _) = run(grantlint().args(["check", "-p", "seekout", "--grants", OVERGRANTED, "--exit-zero"]));

@@ -79,7 +79,14 @@ fn run_checked(cmd: &mut Command, server: &Server, files: &[&Path]) -> (i32, Str
         ("stderr".to_string(), stderr.clone()),
     ];
     for f in files {
-        texts.push((f.display().to_string(), std::fs::read_to_string(f).unwrap_or_default()));
+        let text = std::fs::read_to_string(f).unwrap_or_default();
+        // RFC 4180 ends CSV lines in CRLF; any other carriage return is a finding.
+        let text = if f.extension().is_some_and(|e| e == "csv") {
+            text.replace("\r\n", "\n")
+        } else {
+            text
+        };
+        texts.push((f.display().to_string(), text));
     }
     for (what, text) in &texts {
         for form in secret_forms(server) {
@@ -393,10 +400,20 @@ fn hostile_error_bodies_are_cleaned_and_scrubbed_everywhere() {
         &format!("auth_url = \"{0}\"\nbase_url = \"{0}\"", server.url()),
         "client_secret_env = \"JT_SECRET\"\n",
     );
-    let reports: Vec<PathBuf> = ["json", "sarif", "junit", "markdown", "github", "summary", "checklist"]
-        .iter()
-        .map(|f| dir.path().join(format!("r.{f}")))
-        .collect();
+    let reports: Vec<PathBuf> = [
+        "json",
+        "sarif",
+        "junit",
+        "markdown",
+        "github",
+        "summary",
+        "checklist",
+        "html",
+        "csv",
+    ]
+    .iter()
+    .map(|f| dir.path().join(format!("r.{f}")))
+    .collect();
     let mut cmd = grantlint();
     cmd.env("JT_SECRET", SECRET).args(["audit", "--config"]).arg(&path);
     for r in &reports {

@@ -33,6 +33,7 @@ impl Finding {
             fails: kind.info().level >= Level::Warning,
             waived: false,
             waiver_reason: None,
+            waiver_expires: None,
             message,
             location: None,
             subject: Cow::Borrowed(""),
@@ -346,6 +347,7 @@ impl Finding {
         f.permission = Some(w.permission);
         f.subject = Cow::Owned(format!("{} {}@{}", w.kind.id(), w.permission.id(), w.location.line));
         f.location = Some(w.location.clone());
+        f.waiver_expires = Some(expires);
         f
     }
 
@@ -362,6 +364,7 @@ impl Finding {
         f.permission = Some(w.permission);
         f.subject = Cow::Owned(format!("{} {}@{}", w.kind.id(), w.permission.id(), w.location.line));
         f.location = Some(w.location.clone());
+        f.waiver_expires = w.expires;
         f
     }
 

@@ -75,6 +75,7 @@ pub fn apply(r: &mut CheckResult, waivers: &Waivers, today: Date, disabled: bool
             }
             f.waived = true;
             f.waiver_reason = Some(w.reason.clone());
+            f.waiver_expires = w.expires;
             used = true;
         }
         if !used {

@@ -144,17 +144,7 @@ struct JsonV1 {
 }
 
 pub fn json(v3: bool, v1: bool, out: &mut dyn Write) -> std::io::Result<()> {
-    const CLASSES: [DataClass; 8] = [
-        DataClass::Reference,
-        DataClass::Jobs,
-        DataClass::Candidate,
-        DataClass::Sensitive,
-        DataClass::Compensation,
-        DataClass::Feedback,
-        DataClass::UserAdmin,
-        DataClass::System,
-    ];
-    let risk_rule = CLASSES
+    let risk_rule = super::words::DATA_CLASSES
         .iter()
         .flat_map(|&c| {
             [Effect::Read, Effect::Write, Effect::Destroy].map(|e| RiskRow {

@@ -7,7 +7,7 @@
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 
-use super::{Format, Style, checklist, github, json, junit, markdown, sarif, table};
+use super::{Format, Style, checklist, csv, github, html, json, junit, markdown, sarif, table};
 use crate::check::{CheckResult, Verdict};
 use crate::error::{EXIT_FINDINGS, Error};
 use crate::finding::Message;
@@ -39,8 +39,8 @@ impl Tally {
 }
 
 /// One report being written, and what its format must remember from one result to the
-/// next. Every format but JUnit and Markdown is written as results arrive; those two start
-/// with run-wide counts, so they keep the results until the end.
+/// next. Every format but JUnit, Markdown and HTML is written as results arrive; those three
+/// start with run-wide counts, so they keep the results until the end.
 enum View {
     /// Written result by result, with nothing to remember.
     Stream(Format),
@@ -54,8 +54,8 @@ impl View {
         match format {
             Format::Json => View::Json(json::JsonWriter::default()),
             Format::Sarif => View::Sarif(sarif::SarifWriter::default()),
-            Format::Junit | Format::Markdown => View::Collect(format),
-            Format::Table | Format::Checklist | Format::Github | Format::Summary | Format::Jsonl => {
+            Format::Junit | Format::Markdown | Format::Html => View::Collect(format),
+            Format::Table | Format::Checklist | Format::Github | Format::Summary | Format::Jsonl | Format::Csv => {
                 View::Stream(format)
             }
         }
@@ -70,6 +70,7 @@ impl View {
         match self {
             View::Json(w) => w.begin(out),
             View::Sarif(w) => w.begin(out),
+            View::Stream(Format::Csv) => csv::render_header(out),
             View::Stream(_) | View::Collect(_) => Ok(()),
         }
     }
@@ -82,6 +83,7 @@ impl View {
             View::Stream(Format::Github) => github::render_one(r, out),
             View::Stream(Format::Summary) => table::render_summary_line(r, Style { color: false, ..style }, out),
             View::Stream(Format::Jsonl) => json::render_line(r, out),
+            View::Stream(Format::Csv) => csv::render_one(r, out),
             View::Json(w) => w.push(r, out),
             View::Sarif(w) => w.push(r, out),
             View::Stream(_) | View::Collect(_) => Ok(()),
@@ -95,6 +97,7 @@ impl View {
             View::Sarif(w) => w.end(code, out),
             View::Collect(Format::Junit) => junit::render(results, out),
             View::Collect(Format::Markdown) => markdown::render(results, out),
+            View::Collect(Format::Html) => html::render(results, out),
             View::Stream(_) | View::Collect(_) => Ok(()),
         }
     }

@@ -4,11 +4,13 @@
 
 pub mod catalog;
 pub mod checklist;
+pub mod csv;
 pub mod diagnostic;
 pub mod diff;
 pub mod emit;
 pub mod explain;
 pub mod github;
+pub mod html;
 pub mod json;
 pub mod junit;
 pub mod lint;
@@ -116,6 +118,11 @@ pub enum Format {
     Markdown,
     /// One line per credential.
     Summary,
+    /// A self-contained HTML security review: verdicts, a risk heatmap, each credential's
+    /// findings and fix-it checklist; loads nothing from the network.
+    Html,
+    /// RFC 4180 CSV, one row per finding, for spreadsheets.
+    Csv,
 }
 
 /// `COLUMNS`, when it is a usable width.

@@ -7,6 +7,19 @@ pub fn screen_label(perm: Perm) -> String {
     format!("{} › {}", perm.group(), perm.label())
 }
 
+/// Every data class, in the order of DESIGN.md section 4 "Risk": from reference data to
+/// what exposes people most and what runs the system.
+pub const DATA_CLASSES: [DataClass; 8] = [
+    DataClass::Reference,
+    DataClass::Jobs,
+    DataClass::Candidate,
+    DataClass::Sensitive,
+    DataClass::Compensation,
+    DataClass::Feedback,
+    DataClass::UserAdmin,
+    DataClass::System,
+];
+
 pub fn effect_word(e: Effect) -> &'static str {
     match e {
         Effect::Read => "read",
