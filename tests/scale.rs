@@ -65,16 +65,22 @@ fn results_are_written_while_later_credentials_are_still_being_checked() {
                 child.try_wait().unwrap().is_none(),
                 "{how} {format}: grantlint is still checking b-blocked when a-first is out"
             );
-            // Release the blocked credential; the rest follows, in order. (O_NONBLOCK: if
-            // grantlint were not reading the FIFO, opening it fails instead of hanging.)
+            // Release the blocked credential; the rest follows, in order. (O_NONBLOCK: while
+            // no reader has the FIFO open, opening it fails with ENXIO instead of hanging; the
+            // worker that reads it may not have got there yet, so try for a while.)
             use std::os::unix::fs::OpenOptionsExt;
-            std::fs::OpenOptions::new()
-                .write(true)
-                .custom_flags(0o4000)
-                .open(&fifo)
-                .expect("grantlint has the FIFO open for reading")
-                .write_all(GRANTS.as_bytes())
-                .unwrap();
+            let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+            let mut writer = loop {
+                match std::fs::OpenOptions::new().write(true).custom_flags(0o4000).open(&fifo) {
+                    Ok(w) => break w,
+                    Err(e) if e.raw_os_error() == Some(6) && std::time::Instant::now() < deadline => {
+                        std::thread::sleep(std::time::Duration::from_millis(20));
+                    }
+                    Err(e) => panic!("{how} {format}: grantlint never opened the FIFO for reading: {e}"),
+                }
+            };
+            writer.write_all(GRANTS.as_bytes()).unwrap();
+            drop(writer);
             let rest: Vec<String> = lines.map(|l| l.unwrap()).collect();
             let status = child.wait().unwrap();
             assert_eq!(status.code(), Some(1), "{how} {format}");
