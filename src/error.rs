@@ -28,18 +28,12 @@ pub enum Error {
     /// A wrong command line or a name that does not resolve.
     #[error("{0}")]
     Usage(String),
-    #[error("cannot read {path}: {source}")]
-    Io {
-        path: PathBuf,
-        #[source]
-        source: std::io::Error,
-    },
-    #[error("cannot write {path}: {source}")]
-    Write {
-        path: PathBuf,
-        #[source]
-        source: std::io::Error,
-    },
+    /// The operating system's reason is in the message, and not also a source: a
+    /// diagnostic would print it twice.
+    #[error("cannot read {path}: {cause}")]
+    Io { path: PathBuf, cause: std::io::Error },
+    #[error("cannot write {path}: {cause}")]
+    Write { path: PathBuf, cause: std::io::Error },
     /// Writing results failed (a closed pipe, a full disk).
     #[error("cannot write the output: {0}")]
     Output(std::io::Error),
@@ -53,7 +47,7 @@ impl Error {
     pub fn io(path: &Path, source: std::io::Error) -> Self {
         Error::Io {
             path: path.to_path_buf(),
-            source,
+            cause: source,
         }
     }
 

@@ -155,6 +155,9 @@ pub struct Location {
     /// Shared with every other location in the same file.
     pub file: Arc<str>,
     pub line: usize,
+    /// In a built-in profile: a file of grantlint's, not of the user's repository.
+    #[serde(skip)]
+    pub builtin: bool,
 }
 
 /// One finding. Its constructors, one per kind, are in `check::findings`.
@@ -188,6 +191,8 @@ pub struct Finding {
     pub subject: Cow<'static, str>,
     /// What the usage evidence says of the permission, when there is evidence.
     pub usage: Option<UsageNote>,
+    /// An excess grant judged against a PARTIAL profile: the partner may need it.
+    pub partial_profile: bool,
 }
 
 /// What the usage evidence says of a permission (DESIGN.md section 7).
@@ -241,6 +246,8 @@ pub enum Message {
     /// The finding's permission described from the catalog alone:
     /// `{before}{id} ({group} > {label}, {risk} risk){after}`. Built when a report needs it.
     Permission { before: &'static str, after: &'static str },
+    /// A profile needs another kind of credential (`candidate-ingestion`, `job-board`).
+    WrongKind { profile: Arc<str>, needs: &'static str },
 }
 
 impl Finding {
@@ -250,6 +257,9 @@ impl Finding {
             (Message::Text(t), _) => Cow::Borrowed(t),
             (Message::Permission { before, after }, Some(perm)) => Cow::Owned(describe(before, perm, after)),
             (Message::Permission { before, after }, None) => Cow::Owned(format!("{before}{after}")),
+            (Message::WrongKind { profile, needs }, _) => Cow::Owned(format!(
+                "profile `{profile}` needs a {needs} credential, not a Harvest credential: every Harvest grant here is excess for it"
+            )),
         }
     }
 }

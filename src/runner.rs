@@ -282,8 +282,18 @@ pub fn audit(plan: &AuditPlan, done: &(dyn Fn() + Sync), sink: &mut Sink) -> Res
     let set_of = |spec: &CredentialSpec| -> &ProfileSet { &sets[group_of[&profile_key(&spec.profiles)]] };
     let today = plan.clock.today();
     let waivers = Waivers::new(plan.waivers);
+    let line_of: HashMap<&str, &crate::finding::Location> = plan
+        .credentials
+        .iter()
+        .map(|c| (c.name.as_str(), &c.location))
+        .collect();
     let mut deliver = |mut r: CheckResult| {
         check::waiver::apply(&mut r, &waivers, today, plan.no_waivers);
+        // Reports point at the credential's entry in the config when a finding has no line
+        // of its own in a file the user owns.
+        if let Some(at) = line_of.get(r.credential.as_str()) {
+            r.anchor = Some((*at).clone());
+        }
         sink(r)
     };
     let any_live = plan

@@ -103,15 +103,18 @@ fn sarif_validates_against_the_official_schema_and_has_locations_and_fingerprint
             r["ruleId"].as_str().unwrap()
         );
     }
-    // The missing grant points at the profile line that requires it; an excess grant at the
-    // grants line that grants it.
+    // The missing grant is required by a built-in profile, which is not in the user's
+    // repository: it points at the grants file, and the message names the profile's line. An
+    // excess grant points at the grants line that grants it.
     assert_eq!(
         results[0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
-        "profiles/seekout.yaml"
+        OVERGRANTED
     );
-    assert_eq!(
-        results[0]["locations"][0]["physicalLocation"]["region"]["startLine"],
-        38
+    assert_eq!(results[0]["locations"][0]["physicalLocation"]["region"]["startLine"], 1);
+    let message = results[0]["message"]["text"].as_str().unwrap();
+    assert!(
+        message.contains("from grantlint's built-in profile profiles/seekout.yaml line 38"),
+        "{message}"
     );
     assert_eq!(
         results[1]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],

@@ -3,7 +3,7 @@
 
 use std::io::Write;
 
-use crate::catalog;
+use crate::catalog::{self, Api, Perm};
 use crate::cli::ExplainArgs;
 use crate::error::Error;
 use crate::finding::Kind;
@@ -29,6 +29,12 @@ fn explain(input: &str, style: Style) -> Result<String, Error> {
     }
     if let Some(id) = catalog::scope_by_label(input) {
         return Ok(explain::scope_text(catalog::scope(id), style));
+    }
+    // The screen form the tables print: `Applications › List applications`.
+    match catalog::screen_form(Api::HarvestV3, input).or_else(|| catalog::screen_form(Api::HarvestV1, input)) {
+        Some(Perm::V3(id)) => return Ok(explain::scope_text(catalog::scope(id), style)),
+        Some(Perm::V1(id)) => return Ok(explain::v1_text(catalog::v1(id), style)),
+        None => {}
     }
     let names = catalog::same(catalog::scopes().iter().map(|s| s.id))
         .chain(catalog::same(catalog::scopes().iter().map(|s| s.label)))

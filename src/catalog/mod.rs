@@ -11,7 +11,7 @@ mod risk;
 
 pub use normalize::normalize_label;
 pub use perm::{Api, Perm};
-pub use resolve::{Unresolved, resolve};
+pub use resolve::{Unresolved, resolve, screen_form};
 pub use risk::{DataClass, Effect, Risk};
 use serde::Serialize;
 

@@ -35,8 +35,23 @@ pub fn resolve(api: Api, input: &str) -> Result<Perm, Unresolved> {
     })
 }
 
-/// A permission of one vocabulary, by any name that vocabulary accepts.
+/// A permission of one vocabulary, by any name that vocabulary accepts, or in the screen
+/// form grantlint's own tables print (`Applications › List applications`).
 fn lookup(api: Api, input: &str) -> Option<Perm> {
+    direct(api, input).or_else(|| screen_form(api, input))
+}
+
+/// `Group › Label` (or `Group > Label`), as the Greenhouse screens and grantlint's tables
+/// show a permission: the label, when the group is the permission's own.
+pub fn screen_form(api: Api, input: &str) -> Option<Perm> {
+    let (group, label) = input.split_once('›').or_else(|| input.split_once(" > "))?;
+    let perm = direct(api, label.trim())?;
+    let words = |s: &str| s.split_whitespace().map(str::to_lowercase).collect::<Vec<_>>();
+    (words(perm.group()) == words(group)).then_some(perm)
+}
+
+/// A permission of one vocabulary, by a name it accepts as written.
+fn direct(api: Api, input: &str) -> Option<Perm> {
     match api {
         Api::HarvestV1 => super::v1_by_label(input)
             .or_else(|| super::v1_by_key(input))

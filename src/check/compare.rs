@@ -8,7 +8,7 @@ use std::sync::{Arc, OnceLock};
 use super::usage::Usage;
 use super::{CheckResult, Summary, Verdict};
 use crate::catalog::{self, Api, Mapping, Perm, V1Permission};
-use crate::finding::{Basis, Finding, UsageState, no_profiles};
+use crate::finding::{Basis, Finding, Kind, Location, UsageState, no_profiles};
 use crate::input::Entry;
 use crate::input::grants::{GrantState, Grants};
 use crate::input::policy::Policy;
@@ -222,7 +222,10 @@ impl<'a> ProfileSet<'a> {
         };
         let mut granted = PermissionSet::new();
         match &grants.state {
-            GrantState::Unknown { reason } => findings.push(Finding::grants_unknown(reason)),
+            GrantState::Unknown { reason } => {
+                findings.push(Finding::grants_unknown(reason));
+                summary.grants_unknown = true;
+            }
             GrantState::Known { entries, .. } => {
                 for v1 in translate(entries, space, grants.src.as_ref(), None, &mut granted) {
                     findings.push(Finding::unknown_v1_grant(v1, policy));
@@ -242,6 +245,12 @@ impl<'a> ProfileSet<'a> {
             }
         }
         let mut caveats = grants.caveats.clone();
+        caveats.extend(self.certainty_caveats(&findings));
+        if self.harvest().any(|p| p.partial) {
+            for f in findings.iter_mut().filter(|f| f.kind == Kind::Excess) {
+                f.partial_profile = true;
+            }
+        }
         let usage = usage.map(|u| {
             let u = u.in_space(space);
             let known = matches!(grants.state, GrantState::Known { .. });
@@ -260,12 +269,42 @@ impl<'a> ProfileSet<'a> {
             verdict: Verdict::Pass,
             findings,
             summary,
-            anchor: self.profiles.first().map(|p| p.src.location(0)),
+            anchor: self.anchor(grants),
             failure: None,
             usage,
         };
         result.finish();
         result
+    }
+
+    /// What makes the verdict less certain than it looks: a partial profile, approximate
+    /// mappings.
+    fn certainty_caveats(&self, findings: &[Finding]) -> Vec<String> {
+        let mut out = Vec::new();
+        for p in self.harvest().filter(|p| p.partial) {
+            out.push(format!(
+                "profile `{}` is a PARTIAL list (the vendor has not published all it needs): an excess grant may be one the partner uses",
+                p.id
+            ));
+        }
+        let approximate = findings.iter().filter(|f| f.kind == Kind::ApproximateMatch).count();
+        if approximate > 0 {
+            out.push(format!(
+                "{approximate} required permission(s) are granted only through approximate v1 -> v3 mappings: whether the credential covers them is uncertain"
+            ));
+        }
+        out
+    }
+
+    /// Where a report points when a finding has no line of its own, or only one in a built-in
+    /// profile: the grants file, else the first profile the user owns, else the first profile.
+    fn anchor(&self, grants: &Grants) -> Option<Location> {
+        grants
+            .src
+            .as_ref()
+            .map(|src| src.location(0))
+            .or_else(|| self.profiles.iter().map(|p| p.src.location(0)).find(|l| !l.builtin))
+            .or_else(|| self.profiles.first().map(|p| p.src.location(0)))
     }
 
     /// Findings about the credential as a whole: a wrong kind of credential, and other

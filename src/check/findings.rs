@@ -38,6 +38,7 @@ impl Finding {
             location: None,
             subject: Cow::Borrowed(""),
             usage: None,
+            partial_profile: false,
         }
     }
 
@@ -107,12 +108,12 @@ impl Finding {
     }
 
     pub fn wrong_credential_type(profile: &str, needs: CredentialKind, location: Location) -> Self {
-        let mut f = Finding::new(
+        let mut f = Finding::with(
             Kind::WrongCredentialType,
-            format!(
-                "profile `{profile}` needs a {} credential, not a Harvest credential: every Harvest grant here is excess for it",
-                needs.as_str()
-            ),
+            Message::WrongKind {
+                profile: Arc::from(profile),
+                needs: needs.as_str(),
+            },
         );
         f.profiles = Arc::from([Arc::from(profile)]);
         f.location = Some(location);
@@ -347,6 +348,7 @@ impl Finding {
         f.permission = Some(w.permission);
         f.subject = Cow::Owned(format!("{} {}@{}", w.kind.id(), w.permission.id(), w.location.line));
         f.location = Some(w.location.clone());
+        f.waiver_reason = Some(w.reason.clone());
         f.waiver_expires = Some(expires);
         f
     }
@@ -364,6 +366,7 @@ impl Finding {
         f.permission = Some(w.permission);
         f.subject = Cow::Owned(format!("{} {}@{}", w.kind.id(), w.permission.id(), w.location.line));
         f.location = Some(w.location.clone());
+        f.waiver_reason = Some(w.reason.clone());
         f.waiver_expires = w.expires;
         f
     }

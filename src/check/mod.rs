@@ -34,12 +34,38 @@ pub enum Verdict {
 }
 
 #[derive(Debug, Clone, Default, serde::Serialize)]
+#[serde(into = "SummaryJson")]
 pub struct Summary {
     pub required: usize,
     pub granted: usize,
     pub missing: usize,
     pub excess: usize,
     pub waived: usize,
+    /// The grants could not be read: granted, missing and excess are unknown, not zero.
+    pub grants_unknown: bool,
+}
+
+/// The summary as `grantlint.check.v1` writes it: what is unknown is null.
+#[derive(serde::Serialize)]
+pub struct SummaryJson {
+    pub required: usize,
+    pub granted: Option<usize>,
+    pub missing: Option<usize>,
+    pub excess: Option<usize>,
+    pub waived: usize,
+}
+
+impl From<Summary> for SummaryJson {
+    fn from(s: Summary) -> SummaryJson {
+        let known = |n: usize| (!s.grants_unknown).then_some(n);
+        SummaryJson {
+            required: s.required,
+            granted: known(s.granted),
+            missing: known(s.missing),
+            excess: known(s.excess),
+            waived: s.waived,
+        }
+    }
 }
 
 /// Why a credential could not be checked. Reports render it; its exit code follows from it.

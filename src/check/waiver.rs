@@ -7,7 +7,7 @@ use jiff::civil::Date;
 
 use super::CheckResult;
 use crate::catalog::{self, Perm};
-use crate::finding::Finding;
+use crate::finding::{Finding, Kind};
 use crate::input::policy::Waiver;
 
 /// Whether `w` names the finding's permission, in either vocabulary: a v1 permission also
@@ -73,7 +73,9 @@ pub fn apply(r: &mut CheckResult, waivers: &Waivers, today: Date, disabled: bool
             if f.kind != w.kind || !covers(w, perm) {
                 continue;
             }
+            // A waived finding no longer fails, and is counted apart.
             f.waived = true;
+            f.fails = false;
             f.waiver_reason = Some(w.reason.clone());
             f.waiver_expires = w.expires;
             used = true;
@@ -83,6 +85,9 @@ pub fn apply(r: &mut CheckResult, waivers: &Waivers, today: Date, disabled: bool
         }
     }
     r.findings.extend(new);
+    let count = |kind: Kind| r.findings.iter().filter(|f| f.kind == kind && !f.waived).count();
+    r.summary.missing = count(Kind::Missing);
+    r.summary.excess = count(Kind::Excess);
     r.summary.waived = r.findings.iter().filter(|f| f.waived).count();
     r.finish();
 }

@@ -243,6 +243,8 @@ pub struct CredentialSpec {
     pub audit_performer: Option<String>,
     /// Line of the credential's `name` in the config.
     pub line: usize,
+    /// The same, as reports point at it.
+    pub location: crate::finding::Location,
 }
 
 #[derive(Debug)]
@@ -513,6 +515,7 @@ impl Reader<'_> {
                     usage: self.usage_files(c.usage.as_ref()),
                     audit_performer: c.audit_performer.as_ref().map(|p| p.value.0.trim().to_string()),
                     line,
+                    location: self.src.location(c.name.span.offset()),
                 });
             }
         }

@@ -104,6 +104,10 @@ pub struct RawProfile {
     /// Free text: how the list was interpreted, caveats, related pages.
     #[serde(default)]
     pub notes: Option<String>,
+    /// The vendor's list is known to be incomplete: an excess grant may be one the partner
+    /// needs. (A `name` that says PARTIAL means the same.)
+    #[serde(default)]
+    pub partial: Option<bool>,
 }
 
 /// The permissions of a profile, in the shape vendors publish them.
@@ -204,6 +208,8 @@ pub struct Profile {
     pub notes: Option<String>,
     /// `permissions: all`: every permission of the vocabulary.
     pub requires_all: bool,
+    /// The vendor's list is incomplete (`partial: true`, or PARTIAL in the name).
+    pub partial: bool,
     pub permissions: Vec<Entry>,
     pub optional: Vec<Entry>,
     pub origin: Origin,
@@ -227,6 +233,7 @@ impl Profile {
         };
         let api = raw.api.value;
         let name = sanitize::clean_line(raw.name.value.trim());
+        let name_says_partial = name.contains("PARTIAL");
         if name.is_empty() {
             v.error(raw.name.span, "`name` is empty".into(), "give the integration a name");
         }
@@ -266,6 +273,7 @@ impl Profile {
             reviewed: raw.reviewed.map(|s| s.value),
             notes: raw.notes.map(|n| sanitize::clean(&n).into_owned()),
             requires_all,
+            partial: raw.partial.unwrap_or(false) || name_says_partial,
             permissions,
             optional,
             origin,

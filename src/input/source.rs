@@ -28,6 +28,8 @@ pub struct Source {
     lines: Arc<OnceLock<Vec<usize>>>,
     /// The path reports cite, shared by every location in this file.
     cited: Arc<str>,
+    /// A built-in profile, compiled into grantlint: not a file the user owns.
+    builtin: bool,
 }
 
 impl std::fmt::Debug for Source {
@@ -42,12 +44,14 @@ impl std::fmt::Debug for Source {
 impl Source {
     pub fn new(name: impl Into<String>, text: impl Into<Arc<str>>) -> Self {
         let name: String = name.into();
+        let builtin = name.ends_with(" (built-in)");
         let cited = sanitize::clean_line(name.strip_suffix(" (built-in)").unwrap_or(&name)).into();
         Source {
             name,
             text: text.into(),
             lines: Arc::new(OnceLock::new()),
             cited,
+            builtin,
         }
     }
 
@@ -164,6 +168,7 @@ impl Source {
         Location {
             file: self.cited.clone(),
             line: self.line_of(offset),
+            builtin: self.builtin,
         }
     }
 }

@@ -327,6 +327,15 @@ impl Grants {
                 .caveats
                 .push("token decoded without verifying its signature".into());
         }
+        if let Some(exp) = claims.get("exp").and_then(serde_json::Value::as_i64)
+            && let Ok(at) = Timestamp::from_second(exp)
+            && at < read_at
+        {
+            grants.caveats.push(format!(
+                "the token expired at {}: the credential's scopes may have changed since; read them live (--live) for its current grants",
+                crate::input::clock::rfc3339(at)
+            ));
+        }
         match scope_claim(claims) {
             None => {
                 grants.state = GrantState::Unknown {

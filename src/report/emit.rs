@@ -125,18 +125,25 @@ pub struct Emitter<'w> {
     begun: bool,
     tally: Tally,
     worst: u8,
+    /// Report files that could not be written. stdout's report is never lost for them: the
+    /// run goes on, and ends with their errors.
+    failed: Vec<Error>,
 }
 
 impl<'w> Emitter<'w> {
-    /// Open every report file (its folder must exist) before any result arrives.
+    /// Open every report file before any result arrives, creating its folder when missing.
     pub fn new(outputs: Outputs, style: Style, stdout: &'w mut dyn Write) -> Result<Emitter<'w>, Error> {
         let mut files = Vec::new();
+        let mut failed = Vec::new();
         for (format, path) in &outputs.files {
-            files.push(FileReport {
-                view: View::new(*format),
-                path: path.clone(),
-                tmp: BufWriter::new(temp_beside(path)?),
-            });
+            match create_folder(path).and_then(|()| temp_beside(path)) {
+                Ok(tmp) => files.push(FileReport {
+                    view: View::new(*format),
+                    path: path.clone(),
+                    tmp: BufWriter::new(tmp),
+                }),
+                Err(e) => failed.push(e),
+            }
         }
         let view = View::new(outputs.format);
         let collect = view.collects() || files.iter().any(|f| f.view.collects());
@@ -151,7 +158,20 @@ impl<'w> Emitter<'w> {
             begun: false,
             tally: Tally::default(),
             worst: 0,
+            failed,
         })
+    }
+
+    /// Run `write` on every report file; a file that fails is dropped, its error kept.
+    fn each_file(&mut self, mut write: impl FnMut(&mut FileReport) -> std::io::Result<()>) {
+        let mut kept = Vec::with_capacity(self.files.len());
+        for mut file in std::mem::take(&mut self.files) {
+            match write(&mut file) {
+                Ok(()) => kept.push(file),
+                Err(e) => self.failed.push(write_error(&file.path, e)),
+            }
+        }
+        self.files = kept;
     }
 
     fn begin(&mut self) -> Result<(), Error> {
@@ -160,9 +180,7 @@ impl<'w> Emitter<'w> {
         }
         self.begun = true;
         self.view.begin(self.stdout).map_err(Error::output)?;
-        for file in &mut self.files {
-            file.view.begin(&mut file.tmp).map_err(|e| write_error(&file.path, e))?;
-        }
+        self.each_file(|file| file.view.begin(&mut file.tmp));
         Ok(())
     }
 
@@ -182,11 +200,7 @@ impl<'w> Emitter<'w> {
             .map_err(Error::output)?;
         // A reader of the stream gets each result as soon as it is done.
         self.stdout.flush().map_err(Error::output)?;
-        for file in &mut self.files {
-            file.view
-                .push(&r, first, Style::plain(), &mut file.tmp)
-                .map_err(|e| write_error(&file.path, e))?;
-        }
+        self.each_file(|file| file.view.push(&r, first, Style::plain(), &mut file.tmp));
         if self.collect {
             self.results.push(r);
         }
@@ -203,22 +217,36 @@ impl<'w> Emitter<'w> {
     }
 
     /// End every report (the collecting ones are rendered now), put every file in place, and
-    /// return the exit code and the tally of verdicts.
+    /// return the exit code and the tally of verdicts. A report file that could not be
+    /// written is an error, after stdout's report is complete and every other file is in
+    /// place.
     pub fn finish(mut self) -> Result<(u8, Tally), Error> {
         let code = self.exit_code();
         self.begin()?;
         for mut file in std::mem::take(&mut self.files) {
-            file.view
+            let written = file
+                .view
                 .end(&self.results, code, &mut file.tmp)
-                .map_err(|e| write_error(&file.path, e))?;
-            let tmp = file
-                .tmp
-                .into_inner()
-                .map_err(|e| write_error(&file.path, e.into_error()))?;
-            persist(tmp, &file.path)?;
+                .map_err(|e| write_error(&file.path, e))
+                .and_then(|()| {
+                    file.tmp
+                        .into_inner()
+                        .map_err(|e| write_error(&file.path, e.into_error()))
+                })
+                .and_then(|tmp| persist(tmp, &file.path));
+            if let Err(e) = written {
+                self.failed.push(e);
+            }
         }
         self.view.end(&self.results, code, self.stdout).map_err(Error::output)?;
-        Ok((code, self.tally))
+        self.stdout.flush().map_err(Error::output)?;
+        match self.failed.len() {
+            0 => Ok((code, self.tally)),
+            1 => Err(self.failed.remove(0)),
+            _ => Err(Error::Usage(
+                self.failed.iter().map(|e| e.to_string()).collect::<Vec<_>>().join("\n"),
+            )),
+        }
     }
 }
 
@@ -290,9 +318,25 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), Error> {
     persist(tmp, path)
 }
 
+/// Create the folder a report goes into, when it is missing.
+fn create_folder(path: &Path) -> Result<(), Error> {
+    match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() && !d.is_dir() => {
+            std::fs::create_dir_all(d).map_err(|e| write_error(path, e))
+        }
+        _ => Ok(()),
+    }
+}
+
+/// An error writing `path`. tempfile's errors name the temporary file; the user named
+/// `path`, so only the operating system's reason is kept.
 fn write_error(path: &Path, source: std::io::Error) -> Error {
+    let source = match source.raw_os_error() {
+        Some(code) => std::io::Error::from_raw_os_error(code),
+        None => source,
+    };
     Error::Write {
         path: path.to_path_buf(),
-        source,
+        cause: source,
     }
 }

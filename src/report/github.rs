@@ -28,7 +28,7 @@ pub fn render_one(r: &CheckResult, out: &mut dyn std::io::Write) -> std::io::Res
                 "warning"
             };
             let mut props = Vec::new();
-            if let Some(at) = f.location.as_ref().or(r.anchor.as_ref()) {
+            if let Some(at) = super::user_location(r, f) {
                 props.push(format!("file={}", property(&at.file)));
                 props.push(format!("line={}", at.line.max(1)));
             }
@@ -45,7 +45,11 @@ pub fn render_one(r: &CheckResult, out: &mut dyn std::io::Write) -> std::io::Res
                 out,
                 "::{command} {}::{}",
                 props.join(","),
-                data(&format!("{}{waived}", finding_message(r, f)))
+                data(&format!(
+                    "{}{}{waived}",
+                    finding_message(r, f),
+                    super::builtin_note(r, f)
+                ))
             )?;
         }
     }

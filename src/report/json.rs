@@ -63,6 +63,20 @@ pub struct JsonFinding<'a> {
     /// What the usage evidence says of the permission, when there is evidence.
     #[serde(skip_serializing_if = "Option::is_none")]
     usage: Option<JsonUsage<'a>>,
+    /// The waiver that excuses this finding (or, for expired-waiver and unused-waiver, the
+    /// waiver it is about).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    waiver: Option<JsonWaiver<'a>>,
+    /// An excess grant judged against a PARTIAL profile: the partner may need it.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    partial_profile: bool,
+}
+
+#[derive(Serialize)]
+pub struct JsonWaiver<'a> {
+    reason: &'a str,
+    /// YYYY-MM-DD, the last day it holds; null when it never expires.
+    expires: Option<String>,
 }
 
 /// A finding's `usage` object (DESIGN.md section 7).
@@ -109,6 +123,11 @@ impl<'a> JsonFinding<'a> {
             waived: f.waived,
             message: f.message(),
             usage: f.usage.as_ref().map(JsonUsage::of),
+            waiver: f.waiver_reason.as_deref().map(|reason| JsonWaiver {
+                reason,
+                expires: f.waiver_expires.map(|d| d.to_string()),
+            }),
+            partial_profile: f.partial_profile,
         }
     }
 

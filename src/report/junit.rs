@@ -17,6 +17,19 @@ pub fn render(results: &[CheckResult], out: &mut dyn std::io::Write) -> std::io:
     let mut report = Report::new("grantlint");
     for r in results {
         let mut suite = TestSuite::new(r.credential.clone());
+        // The caveats a terminal shows, where CI systems show a suite's output.
+        if !r.caveats.is_empty() {
+            for c in &r.caveats {
+                suite.add_property(("caveat", c.as_str()));
+            }
+            suite.set_system_out(
+                r.caveats
+                    .iter()
+                    .map(|c| format!("caveat: {c}"))
+                    .collect::<Vec<_>>()
+                    .join("\n"),
+            );
+        }
         let profiles: Vec<String> = if r.profiles.is_empty() {
             vec!["(no profile)".into()]
         } else {

@@ -42,6 +42,9 @@ pub fn render(results: &[CheckResult], out: &mut dyn std::io::Write) -> std::io:
             rfc3339(r.read_at),
             r.space.as_str()
         )?;
+        for c in &r.caveats {
+            writeln!(out, "> **Caveat:** {}\n", cell(c))?;
+        }
         let s = &r.summary;
         writeln!(
             out,
@@ -71,8 +74,15 @@ pub fn render(results: &[CheckResult], out: &mut dyn std::io::Write) -> std::io:
             if f.approximate {
                 note.push("approximate v1→v3 mapping".to_string());
             }
+            if f.partial_profile {
+                note.push("judged against a PARTIAL profile: the partner may need it".to_string());
+            }
             if let Some(reason) = &f.waiver_reason {
-                note.push(format!("waiver: {reason}"));
+                match f.waiver_expires {
+                    Some(d) if f.kind == Kind::ExpiredWaiver => note.push(format!("waiver expired {d}: {reason}")),
+                    Some(d) => note.push(format!("waiver until {d}: {reason}")),
+                    None => note.push(format!("waiver: {reason}")),
+                }
             }
             if f.permission.is_none()
                 || matches!(f.kind, Kind::ProbeDisagrees | Kind::ExpiredWaiver | Kind::UnusedWaiver)

@@ -164,3 +164,28 @@ pub fn usage_words(u: &crate::finding::UsageNote) -> String {
     }
     s
 }
+
+/// Where a report that points at lines (SARIF, annotations) points for a finding: its own line
+/// when that is in a file the user owns; else the result's anchor (the credential's line in
+/// the config, or the grants file). A built-in profile is not in the user's repository, so a
+/// code-scanning alert there would show nowhere.
+pub fn user_location<'a>(r: &'a CheckResult, f: &'a Finding) -> Option<&'a crate::finding::Location> {
+    let own = |l: &&crate::finding::Location| !l.builtin;
+    f.location
+        .as_ref()
+        .filter(own)
+        .or_else(|| r.anchor.as_ref().filter(own))
+        .or(f.location.as_ref())
+        .or(r.anchor.as_ref())
+}
+
+/// ` (from the built-in profile profiles/x.yaml line 24)` when a finding's own line is in a
+/// built-in profile and the report points elsewhere.
+pub fn builtin_note(r: &CheckResult, f: &Finding) -> String {
+    match (&f.location, user_location(r, f)) {
+        (Some(own), Some(at)) if own.builtin && !at.builtin => {
+            format!(" (from grantlint's built-in profile {} line {})", own.file, own.line)
+        }
+        _ => String::new(),
+    }
+}

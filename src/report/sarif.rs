@@ -65,9 +65,10 @@ fn rules() -> Vec<sarif::ReportingDescriptor> {
 }
 
 fn location(r: &CheckResult, f: &Finding) -> sarif::Location {
-    let at: Location = f.location.clone().or_else(|| r.anchor.clone()).unwrap_or(Location {
+    let at: Location = super::user_location(r, f).cloned().unwrap_or(Location {
         file: "grantlint.toml".into(),
         line: 1,
+        builtin: false,
     });
     let permission = f.permission.map(|p| p.id()).unwrap_or("-");
     sarif::Location::builder()
@@ -103,6 +104,12 @@ fn results_of(r: &CheckResult) -> Vec<sarif::Result> {
         }
         props.insert("approximate".to_string(), serde_json::json!(f.approximate));
         props.insert("fails".to_string(), serde_json::json!(f.fails));
+        if !r.caveats.is_empty() {
+            props.insert("caveats".to_string(), serde_json::json!(r.caveats));
+        }
+        if f.partial_profile {
+            props.insert("partial_profile".to_string(), serde_json::json!(true));
+        }
         let mut fingerprints = BTreeMap::new();
         fingerprints.insert(
             "grantlint/v1".to_string(),
@@ -114,7 +121,12 @@ fn results_of(r: &CheckResult) -> Vec<sarif::Result> {
             sarif_level(f.level.min(Level::Warning))
         };
         let rule_index = Kind::ALL.iter().position(|k| *k == f.kind).unwrap_or(0) as i64;
-        let message = format!("{} [credential {}]", finding_message(r, f), r.credential);
+        let message = format!(
+            "{}{} [credential {}]",
+            finding_message(r, f),
+            super::builtin_note(r, f),
+            r.credential
+        );
         let base = sarif::Result::builder()
             .rule_id(f.kind.id())
             .rule_index(rule_index)
@@ -160,6 +172,9 @@ fn write_nested(out: &mut dyn Write, value: &impl serde::Serialize, indent: usiz
 pub struct SarifWriter {
     results: usize,
     failed_credentials: bool,
+    /// Every credential's caveats, as the invocation's notifications: a credential without
+    /// findings has no result to carry them.
+    caveats: Vec<String>,
 }
 
 impl SarifWriter {
@@ -180,6 +195,8 @@ impl SarifWriter {
 
     pub fn push(&mut self, r: &CheckResult, out: &mut dyn Write) -> std::io::Result<()> {
         self.failed_credentials |= r.verdict == Verdict::Error;
+        self.caveats
+            .extend(r.caveats.iter().map(|c| format!("credential {}: {c}", r.credential)));
         for result in results_of(r) {
             out.write_all(if self.results == 0 {
                 b"\n        "
@@ -193,10 +210,28 @@ impl SarifWriter {
     }
 
     pub fn end(&mut self, exit_code: u8, out: &mut dyn Write) -> std::io::Result<()> {
-        let invocation = sarif::Invocation::builder()
-            .execution_successful(!self.failed_credentials)
-            .exit_code(i64::from(exit_code))
-            .build();
+        let notifications: Vec<sarif::Notification> = self
+            .caveats
+            .iter()
+            .map(|c| {
+                sarif::Notification::builder()
+                    .level(serde_json::json!("note"))
+                    .message(sarif::Message::builder().text(format!("caveat: {c}")).build())
+                    .build()
+            })
+            .collect();
+        let invocation = if notifications.is_empty() {
+            sarif::Invocation::builder()
+                .execution_successful(!self.failed_credentials)
+                .exit_code(i64::from(exit_code))
+                .build()
+        } else {
+            sarif::Invocation::builder()
+                .execution_successful(!self.failed_credentials)
+                .exit_code(i64::from(exit_code))
+                .tool_execution_notifications(notifications)
+                .build()
+        };
         if self.results > 0 {
             out.write_all(b"\n      ")?;
         }

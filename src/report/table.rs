@@ -52,7 +52,11 @@ fn status(f: &Finding) -> Cell {
         Kind::ApproximateMatch => "granted ≈",
         _ => f.kind.id(),
     };
-    let c = Cell::new(text);
+    let c = if f.waived {
+        Cell::new(format!("waived {}", f.kind.id()))
+    } else {
+        Cell::new(text)
+    };
     if f.waived {
         c.fg(Color::DarkGrey)
     } else if f.fails {
@@ -62,7 +66,21 @@ fn status(f: &Finding) -> Cell {
     }
 }
 
+/// A waiver's reason and expiry, as a table cell says them.
+fn waiver_words(f: &Finding) -> Option<String> {
+    let reason = f.waiver_reason.as_deref()?;
+    Some(match (f.kind, f.waiver_expires) {
+        (Kind::ExpiredWaiver, Some(d)) => format!("expired {d}: {reason}"),
+        (Kind::UnusedWaiver, _) => format!("matches nothing: {reason}"),
+        (_, Some(d)) => format!("waived until {d}: {reason}"),
+        (_, None) => format!("waived: {reason}"),
+    })
+}
+
 fn why(f: &Finding, space: Api) -> String {
+    if matches!(f.kind, Kind::ExpiredWaiver | Kind::UnusedWaiver) {
+        return waiver_words(f).unwrap_or_default();
+    }
     let mut parts = Vec::new();
     if let Some(perm) = f.permission {
         let (effect, class) = (perm.effect(), perm.data_class());
@@ -79,11 +97,14 @@ fn why(f: &Finding, space: Api) -> String {
     if f.approximate {
         parts.push("≈ approximate v1→v3 mapping".into());
     }
+    if f.partial_profile {
+        parts.push("PARTIAL profile: may be needed".into());
+    }
     if let Some(u) = &f.usage {
         parts.push(super::usage_words(u));
     }
     if f.waived {
-        parts.push("waived".into());
+        parts.push(waiver_words(f).unwrap_or_else(|| "waived".into()));
     }
     parts.join("\n")
 }
@@ -180,18 +201,27 @@ fn summary_line(r: &CheckResult, style: Style, hint: bool) -> String {
         let n = r
             .findings
             .iter()
-            .filter(|f| f.kind == Kind::Excess && f.risk == Some(*risk))
+            .filter(|f| f.kind == Kind::Excess && !f.waived && f.risk == Some(*risk))
             .count();
         if n > 0 {
             by_risk.push(format!("{n} {risk}"));
         }
     }
-    let excess = if by_risk.is_empty() {
+    let mut excess = if by_risk.is_empty() {
         format!("{} excess", r.summary.excess)
     } else {
         format!("{} excess ({})", r.summary.excess, by_risk.join(", "))
     };
+    if r.findings.iter().any(|f| f.partial_profile) {
+        excess.push_str(" against a PARTIAL profile");
+    }
     let s = &r.summary;
+    if s.grants_unknown {
+        return format!(
+            "{verdict}: grants unknown, so missing and excess are unknown · {} required",
+            s.required
+        );
+    }
     let approximate = r.findings.iter().filter(|f| f.kind == Kind::ApproximateMatch).count();
     let approximate = if approximate > 0 {
         format!(" ({approximate} only through ≈ mappings)")
