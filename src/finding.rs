@@ -116,6 +116,9 @@ kinds! {
     UnusedWaiver => "unused-waiver", Note,
         "A waiver in grantlint.toml matches no finding: the grant or the requirement it excused is gone.",
         "Delete the waiver, so it cannot silently excuse a future grant.";
+    PublishedVariant => "published-variant", Note,
+        "A profile writes a v1 permission in a spelling that a vendor published (a plural, a missing word) rather than the label on Greenhouse's Manage Permissions screen. grantlint accepts it; the note names the screen's label.",
+        "Nothing fails. To match the screen word for word, write the canonical label the note names; the catalog records which partner pages publish each variant (catalog/v1_permissions.tsv, alias_evidence).";
     NoProvenance => "no-provenance", Warning,
         "A profile has no `source` URL or no `reviewed` date, so nobody can tell where its list came from or how old it is.",
         "Add `source:` (the vendor's page) and `reviewed:` (YYYY-MM-DD, when a person last compared the list with it).";

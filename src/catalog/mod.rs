@@ -123,6 +123,9 @@ pub struct V1Permission {
     pub label: &'static str,
     /// Other spellings partners publish (beyond case, apostrophe and spacing).
     pub aliases: &'static [&'static str],
+    /// Who published each alias, in the same order: partner pages by their code in
+    /// reference/harvest-v1.md section 9 ("SO, KNIT, R2R").
+    pub alias_evidence: &'static [&'static str],
     pub method: &'static str,
     pub path: &'static str,
     pub effect: Effect,
@@ -142,6 +145,22 @@ pub struct V1Permission {
 impl V1Permission {
     pub fn risk(&self) -> Risk {
         Risk::of(self.effect, self.data_class)
+    }
+
+    /// The published variant that `written` spells, with who published it: an alias that
+    /// differs from the canonical label in its words (a plural, a missing word), not only in
+    /// what loose matching forgives (case, apostrophes, spacing). None for the canonical
+    /// label in any loose spelling.
+    pub fn published_variant(&self, written: &str) -> Option<(&'static str, &'static str)> {
+        let n = normalize_label(written);
+        if n == normalize_label(self.label) {
+            return None;
+        }
+        self.aliases
+            .iter()
+            .zip(self.alias_evidence)
+            .find(|(a, _)| normalize_label(a) == n)
+            .map(|(a, e)| (*a, *e))
     }
 
     pub fn v3_scopes(&self) -> impl Iterator<Item = &'static Scope> + '_ {
