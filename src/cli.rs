@@ -50,8 +50,8 @@ pub enum Command {
     Catalog(CatalogArgs),
     /// List or show built-in and user profiles.
     Profiles(ProfilesArgs),
-    /// Print the JSON Schema of the profile format, for editors.
-    Schema,
+    /// Print the JSON Schema of profiles (default), the config or a JSON report.
+    Schema(SchemaArgs),
     /// Print a shell completion script.
     Completions {
         #[arg(value_enum)]
@@ -376,6 +376,26 @@ pub struct AuditArgs {
 pub enum ListFormat {
     Table,
     Json,
+}
+
+#[derive(Debug, Args)]
+pub struct SchemaArgs {
+    /// Which schema (the same files are committed under schema/).
+    #[arg(long, value_enum, default_value_t = SchemaKind::Profile)]
+    pub kind: SchemaKind,
+}
+
+/// The JSON Schemas grantlint publishes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SchemaKind {
+    /// A profile (profiles/*.yaml): schema/profile.schema.json.
+    Profile,
+    /// grantlint.toml: schema/config.schema.json.
+    Config,
+    /// `check` and `audit` --format json (grantlint.check.v1): schema/check.v1.schema.json.
+    Check,
+    /// `usage` --format json (grantlint.usage.v1): schema/usage.v1.schema.json.
+    Usage,
 }
 
 #[derive(Debug, Args)]

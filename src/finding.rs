@@ -10,7 +10,7 @@ use serde::Serialize;
 use crate::catalog::{Perm, Risk};
 
 /// How serious a kind of finding is by default.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Level {
     /// Information; never fails a run.
@@ -199,7 +199,7 @@ pub struct Finding {
 }
 
 /// What the usage evidence says of a permission (DESIGN.md section 7).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum UsageState {
     /// Called (answered, not refused).

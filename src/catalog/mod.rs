@@ -49,7 +49,7 @@ pub enum MappingBasis {
 
 /// What Greenhouse's Audit Log records of a permission's use (catalog/reference/auditlog.md;
 /// the rule is in catalog/import_reference.py).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum AuditLog {
     /// Its `harvest_access` events cover the object (candidates, applications) [GH].
