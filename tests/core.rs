@@ -24,7 +24,7 @@ fn builtin_profiles_lint_clean_except_purpose_jobs_select_all() {
 fn lint_without_arguments_lints_the_local_profiles_dir() {
     let (code, stdout, _) = run(grantlint().arg("lint"));
     assert_eq!(code, 1);
-    assert!(stdout.contains("linted 11 profiles: 0 invalid, 1 findings"), "{stdout}");
+    assert!(stdout.contains("linted 11 profiles: 0 invalid, 1 finding"), "{stdout}");
 }
 
 #[test]
@@ -124,7 +124,7 @@ fn unknown_keys_and_bad_values_point_at_the_line() {
     for (text, message, at) in [
         (
             "name: X\napi: harvest-v1\npermission: []\n",
-            "unknown field `permission`",
+            "unknown key `permission`",
             ":3:1]",
         ),
         (

@@ -290,7 +290,13 @@ impl<'a> ProfileSet<'a> {
         let approximate = findings.iter().filter(|f| f.kind == Kind::ApproximateMatch).count();
         if approximate > 0 {
             out.push(format!(
-                "{approximate} required permission(s) are granted only through approximate v1 -> v3 mappings: whether the credential covers them is uncertain"
+                "{} granted only through approximate v1 -> v3 mappings: whether the credential covers {} is uncertain",
+                if approximate == 1 {
+                    "1 required permission is".to_string()
+                } else {
+                    format!("{approximate} required permissions are")
+                },
+                if approximate == 1 { "it" } else { "them" }
             ));
         }
         out

@@ -15,6 +15,7 @@ use super::policy::{ExcessThreshold, Policy, Waiver};
 use super::profile::{Profile, parse_date, unresolved_error};
 use super::source::{Source, SourceError};
 use super::spanned::{self, Spanned};
+use super::unknown_keys::{self, Syntax};
 use crate::catalog::{self, Api, Perm};
 use crate::error::Error;
 use crate::finding::Kind;
@@ -50,7 +51,9 @@ struct RawWaiver {
     #[serde(default)]
     kind: Option<Spanned<String>>,
     permission: Spanned<String>,
-    reason: Spanned<String>,
+    /// Required; optional here so that a missing one is reported with every other problem.
+    #[serde(default)]
+    reason: Option<Spanned<String>>,
     #[serde(default)]
     expires: Option<Spanned<DateValue>>,
 }
@@ -340,12 +343,15 @@ impl Config {
     /// Validate a config's text; `path` locates it (relative paths in it are relative to its
     /// directory). Every problem is reported at once.
     pub fn parse(src: Source, path: &Path, extra_dirs: &[PathBuf], trust: &Trust) -> Result<Config, Error> {
-        let raw: RawConfig = spanned::from_toml(&src.text).map_err(|e| SourceError::from_toml(&src, &e))?;
+        let (raw, unknown) = unknown_keys::parse_on(&src, Syntax::Toml, |s| {
+            spanned::from_toml::<RawConfig>(&s.text).map_err(|e| Box::new(SourceError::from_toml(s, &e)))
+        })
+        .map_err(Error::inputs)?;
         let mut reader = Reader {
             src: &src,
             base: path.parent().map(Path::to_path_buf).unwrap_or_default(),
             trust,
-            errors: Vec::new(),
+            errors: unknown,
         };
         let library = reader.library(extra_dirs, &raw.profile_dirs);
         let policy = reader.policy(raw.policy.as_ref());
@@ -745,9 +751,14 @@ impl Reader<'_> {
                 "here",
             );
         }
-        if w.reason.value.trim().is_empty() {
+        let reason = w.reason.as_ref().map(|r| r.value.trim()).unwrap_or_default();
+        if reason.is_empty() {
+            let (span, label) = match &w.reason {
+                Some(r) => (r.span, "empty"),
+                None => (w.credential.span, "this waiver has no `reason`"),
+            };
             self.errors.push(
-                SourceError::at(self.src, w.reason.span, "a waiver needs a reason".into(), "empty")
+                SourceError::at(self.src, span, "a waiver needs a reason".into(), label)
                     .with_help("say why this credential may keep the grant, so the next reviewer can judge it"),
             );
         }
@@ -767,7 +778,7 @@ impl Reader<'_> {
             credential: w.credential.value.clone(),
             kind: kind?,
             permission,
-            reason: w.reason.value.trim().to_string(),
+            reason: reason.to_string(),
             expires,
             location: self.src.location(w.permission.span.offset()),
         })
