@@ -560,3 +560,93 @@ fn messages_say_how_to_fix_it() {
     let (_, _, stderr) = run(grantlint().args(["check", "-p", "jobtarget", "--grants", "no/such/file.yaml"]));
     assert_eq!(stderr.matches("No such file or directory").count(), 1, "{stderr}");
 }
+
+/// The fenced blocks of the README, in order.
+fn readme_blocks() -> Vec<String> {
+    let text = std::fs::read_to_string(common::root().join("README.md")).unwrap();
+    let mut blocks = Vec::new();
+    let mut current: Option<String> = None;
+    for line in text.lines() {
+        if line.starts_with("```") {
+            match current.take() {
+                Some(b) => blocks.push(b),
+                None => current = Some(String::new()),
+            }
+        } else if let Some(b) = current.as_mut() {
+            b.push_str(line);
+            b.push('\n');
+        }
+    }
+    blocks
+}
+
+/// The README's quick tour runs as it says: each `grantlint …` line of it, with the exit code
+/// its comment promises (written here by hand), and the CSV it shows is what the binary prints.
+#[test]
+fn the_readme_examples_run_as_shown() {
+    let blocks = readme_blocks();
+    let tour = blocks
+        .iter()
+        .find(|b| b.starts_with("grantlint lint profiles/"))
+        .expect("the quick tour");
+    let expected_exit = |args: &str| match args {
+        a if a.starts_with("lint profiles/") => 1, // purpose-jobs is flagged on purpose
+        a if a.contains("seekout-overgranted") => 1,
+        a if a.contains("planted-harvest") => 1, // wrong kind of credential
+        _ => 0,
+    };
+    let mut ran = 0;
+    for line in tour.lines() {
+        let command = line.split(" #").next().unwrap().trim();
+        let command = command.split(" > ").next().unwrap();
+        let args: Vec<String> = shell_words(command.strip_prefix("grantlint ").unwrap());
+        let (code, stdout, stderr) = run(grantlint().args(&args));
+        assert_eq!(code, expected_exit(&args.join(" ")), "{line}\n{stdout}{stderr}");
+        assert!(!stdout.is_empty(), "{line}");
+        ran += 1;
+    }
+    assert!(ran >= 8, "{tour}");
+    // The CSV block: its header and row are lines of the real output.
+    let csv = blocks
+        .iter()
+        .find(|b| b.starts_with("credential,profiles,kind,"))
+        .unwrap();
+    let (_, stdout, _) = run(grantlint().args([
+        "check",
+        "-p",
+        "seekout",
+        "--grants",
+        "examples/grants/seekout-overgranted.yaml",
+        "--format",
+        "csv",
+    ]));
+    let real: Vec<&str> = stdout.lines().collect();
+    for shown in csv.lines() {
+        assert!(
+            real.contains(&shown),
+            "README shows {shown:?}, the binary prints:\n{stdout}"
+        );
+    }
+}
+
+/// Words of a README command line: split on spaces, double quotes grouping.
+fn shell_words(line: &str) -> Vec<String> {
+    let mut words = Vec::new();
+    let mut word = String::new();
+    let mut quoted = false;
+    for c in line.chars() {
+        match c {
+            '"' => quoted = !quoted,
+            ' ' if !quoted => {
+                if !word.is_empty() {
+                    words.push(std::mem::take(&mut word));
+                }
+            }
+            c => word.push(c),
+        }
+    }
+    if !word.is_empty() {
+        words.push(word);
+    }
+    words
+}
