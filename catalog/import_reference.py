@@ -72,6 +72,22 @@ def effect_of(action):
 AUDITED_OBJECTS = {"candidates", "applications"}
 
 
+# Verbs in v1 paths: an action on the object before them, not an object of their own.
+V1_ACTIONS = {"advance", "move", "transfer_to_job", "convert_prospect", "hire", "reject", "unreject",
+              "anonymize", "merge"}
+
+
+def v1_object(path):
+    """The object a v1 path is about: its last literal segment that is not an action verb
+    (`/v1/applications/{id}/reject` is about applications; `/v1/applications/{id}/eeoc` about
+    EEOC answers, which the Audit Log does not record reading)."""
+    if not path.startswith("/v"):
+        return ""
+    literals = [s for s in path.split("/")[2:] if s and not s.startswith("{")]
+    objects = [s for s in literals if s not in V1_ACTIONS]
+    return objects[-1] if objects else ""
+
+
 def audit_log_coverage(resource, effect):
     if resource in AUDITED_OBJECTS:
         return "recorded"
@@ -333,9 +349,7 @@ def write_v1():
         scopes, quality, basis, mnote = V1_MAP[key]
         scopes = " ".join("harvest:" + s if not s.startswith("auditlog:") else s for s in scopes.split())
         grp = "Users" if group == "User Permissions" else group
-        segments = path.split("/")
-        resource = segments[2] if len(segments) > 2 and path.startswith("/v") else ""
-        coverage = audit_log_coverage(resource, effect)
+        coverage = audit_log_coverage(v1_object(path), effect)
         rows.append([grp, label, "|".join(a for a, _ in aliases), "|".join(w for _, w in aliases), method, path, effect,
                      V1_CLASS_OVERRIDE.get(key, V1_CLASS_BY_GROUP[group]),
                      "yes" if obo.startswith("yes") else "no", label_status, evidence, scopes,

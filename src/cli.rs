@@ -322,6 +322,10 @@ pub struct AuditArgs {
     #[arg(long, value_name = "FILE", env = "GRANTLINT_CONFIG")]
     pub config: Option<PathBuf>,
 
+    /// Audit only this credential of the config (repeatable).
+    #[arg(long = "credential", value_name = "NAME")]
+    pub credentials: Vec<String>,
+
     #[command(flatten)]
     pub dirs: ProfileDirs,
 
@@ -403,8 +407,18 @@ pub struct LintArgs {
     /// Profile directories or files (default: ./profiles if it exists, else the built-in profiles).
     pub paths: Vec<PathBuf>,
     /// Output format.
-    #[arg(long, value_enum, default_value_t = ListFormat::Table)]
-    pub format: ListFormat,
+    #[arg(long, value_enum, default_value_t = CiFormat::Table)]
+    pub format: CiFormat,
+}
+
+/// The formats of `lint` and `diff`: the terminal's, JSON, and the CI formats of `check`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum CiFormat {
+    Table,
+    Json,
+    Markdown,
+    Github,
+    Sarif,
 }
 
 #[derive(Debug, Args)]
@@ -457,13 +471,6 @@ pub enum ProfilesCommand {
     },
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum DiffFormat {
-    Table,
-    Json,
-    Markdown,
-}
-
 #[derive(Debug, Args)]
 pub struct DiffArgs {
     /// The old side: a profile (id or file) or a grants file.
@@ -477,8 +484,8 @@ pub struct DiffArgs {
     #[command(flatten)]
     pub dirs: ProfileDirs,
     /// Output format.
-    #[arg(long, value_enum, default_value_t = DiffFormat::Table)]
-    pub format: DiffFormat,
+    #[arg(long, value_enum, default_value_t = CiFormat::Table)]
+    pub format: CiFormat,
     /// Fail when the change adds anything at or above this risk: low, medium, high, critical or never.
     #[arg(long, value_name = "LEVEL", default_value = "low", env = "GRANTLINT_FAIL_ON_EXCESS")]
     pub fail_on_excess: ExcessThreshold,

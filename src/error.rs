@@ -51,6 +51,16 @@ impl Error {
         }
     }
 
+    /// The problems in input files this error holds, to be reported with others; any other
+    /// error as it is.
+    pub fn into_source_errors(self) -> Result<Vec<SourceError>, Error> {
+        match self {
+            Error::Input(e) => Ok(vec![*e]),
+            Error::Inputs(v) => Ok(v),
+            other => Err(other),
+        }
+    }
+
     /// One problem or several, as the caller collected them.
     pub fn inputs(mut errors: Vec<SourceError>) -> Self {
         if errors.len() == 1 {

@@ -522,7 +522,7 @@ fn grants_file_errors_point_at_line_and_column() {
             "f.yaml",
             "api: harvest-v3\ngrants: []\n",
             "f.yaml:2:1]",
-            "unknown field `grants`",
+            "unknown key `grants`",
         ),
         (
             "g.json",

@@ -196,8 +196,12 @@ fn waivers_expire_and_unused_ones_are_reported() {
     let (_, v) = audit(&config, "2026-11-30T23:00:00Z", &["--no-waivers"]);
     assert_eq!(v["results"][0]["summary"]["waived"], 0);
     assert!(
-        v["results"][0]["caveats"].to_string().contains("3 waiver(s)")
-            || v["results"][0]["caveats"].to_string().contains("2 waiver(s)")
+        v["results"][0]["caveats"]
+            .to_string()
+            .contains("3 waivers in the config not applied")
+            || v["results"][0]["caveats"]
+                .to_string()
+                .contains("2 waivers in the config not applied")
     );
 
     // Waivers reach SARIF as suppressions, and the output still validates.
@@ -241,8 +245,8 @@ fn waiver_config_errors_point_at_the_line() {
         ),
         (
             "[[waiver]]\ncredential = \"seekout-prod\"\npermission = \"harvest:offers:list\"\n",
-            ":11:1]",
-            "missing field `reason`",
+            ":12:14]",
+            "a waiver needs a reason",
         ),
         (
             "[[waiver]]\ncredential = \"seekout-prod\"\npermission = \"harvest:offers:list\"\nreason = \"x\"\nexpires = \"2027-02-30\"\n",
@@ -286,7 +290,7 @@ fn several_reports_from_one_run() {
     assert!(
         std::fs::read_to_string(out("r.md"))
             .unwrap()
-            .starts_with("## grantlint: 1 credential(s)")
+            .starts_with("## grantlint: 1 credential\n")
     );
     let (code, _, stderr) = run(grantlint().args([
         "check",

@@ -24,7 +24,7 @@ fn builtin_profiles_lint_clean_except_purpose_jobs_select_all() {
 fn lint_without_arguments_lints_the_local_profiles_dir() {
     let (code, stdout, _) = run(grantlint().arg("lint"));
     assert_eq!(code, 1);
-    assert!(stdout.contains("linted 11 profiles: 0 invalid, 1 findings"), "{stdout}");
+    assert!(stdout.contains("linted 11 profiles: 0 invalid, 1 finding"), "{stdout}");
 }
 
 #[test]
@@ -124,7 +124,7 @@ fn unknown_keys_and_bad_values_point_at_the_line() {
     for (text, message, at) in [
         (
             "name: X\napi: harvest-v1\npermission: []\n",
-            "unknown field `permission`",
+            "unknown key `permission`",
             ":3:1]",
         ),
         (
@@ -565,7 +565,7 @@ fn lint_notes_a_published_variant_with_its_line_and_the_canonical_label_and_pass
     assert_eq!(code, 0, "a published variant is accepted:\n{stdout}");
     assert!(
         stdout.contains(&format!(
-            "linted 1 profiles: 0 invalid, {} findings",
+            "linted 1 profile: 0 invalid, {} findings",
             PUBLISHED_VARIANTS.len()
         )),
         "{stdout}"

@@ -55,7 +55,7 @@ fn cases(kind: &str, ext: &str) -> Vec<(&'static str, Vec<u8>, &'static str)> {
         // A profile rejects the bomb's first unknown key before expanding anything; grants
         // skip unknown keys, so they meet the alias budget.
         let bomb_message = if kind == "profile" {
-            "unknown field `a`"
+            "unknown key `a`"
         } else {
             "alias replay limit exceeded"
         };
@@ -71,7 +71,7 @@ fn cases(kind: &str, ext: &str) -> Vec<(&'static str, Vec<u8>, &'static str)> {
         ));
         // Unknown keys are skipped (grants) or rejected at once (profiles: before any depth).
         let (prefix, message) = if kind == "profile" {
-            ("x: ", "unknown field `x`")
+            ("x: ", "unknown key `x`")
         } else {
             ("x: ", "nests deeper than 64 levels")
         };

@@ -659,7 +659,7 @@ fn audit_config_errors_point_at_the_toml_line() {
         (
             "[[credential]]\nname = \"a\"\nprofiles = [\"seekout\"]\nclient_secret = \"x\"\n",
             "grantlint.toml:4:1]",
-            "unknown field `client_secret`",
+            "unknown key `client_secret`",
         ),
         (
             "[[credential]]\nname = \"a\"\nprofiles = [\"seekout\"]\n",

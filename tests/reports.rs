@@ -347,7 +347,7 @@ fn the_example_audit_writes_an_html_report() {
     assert_eq!(code, 2, "{stderr}");
     assert!(stdout.contains("jobtarget-prod"), "stdout keeps its table: {stdout}");
     let html = std::fs::read_to_string(&path).unwrap();
-    assert!(html.contains("<title>grantlint security review · 2 credential(s)</title>"));
+    assert!(html.contains("<title>grantlint security review · 2 credentials</title>"));
     assert!(html.contains("could not be checked: environment variable SEEKOUT_CLIENT_ID"));
     assert!(html.contains("<span class=\"cred-name\">jobtarget-prod</span>"));
 }

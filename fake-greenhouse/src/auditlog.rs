@@ -340,10 +340,10 @@ fn page(state: &State, req: &Request, paginated: bool) -> Result<Value, Answer> 
         .filter(|e| key.is_none_or(|k| e.is_after(k)))
         .take(size)
         .collect();
-    let next = if paginated {
-        results.last().map(|e| e.key())
-    } else {
-        None
+    let next = match (&b.next_search_after, results.last()) {
+        _ if !paginated => Value::Null,
+        (Some(forced), Some(_)) => forced.clone(),
+        (_, last) => json!(last.map(|e| e.key())),
     };
     Ok(json!({
         "paging": {

@@ -158,6 +158,9 @@ pub struct AuditBehavior {
     pub force_429s: u32,
     /// `Retry-After` seconds on the Audit Log's 429s. Greenhouse documents none (the default).
     pub retry_after: Option<u64>,
+    /// A broken or hostile server: every page with results says this as its
+    /// `paging.next_search_after` (`[1]`, a 2 KB string, a cursor that never moves...).
+    pub next_search_after: Option<serde_json::Value>,
 }
 
 impl Default for AuditBehavior {
@@ -172,6 +175,7 @@ impl Default for AuditBehavior {
             overall_window_secs: 10,
             force_429s: 0,
             retry_after: None,
+            next_search_after: None,
         }
     }
 }

@@ -17,6 +17,30 @@ use crate::runner::{self, AuditEvidence, AuditPlan};
 
 const DEFAULT_CONCURRENCY: usize = 8;
 
+/// Keep only the `--credential` entries (all when none is named), and their waivers.
+fn only(config: &mut Config, names: &[String]) -> Result<(), Error> {
+    if names.is_empty() {
+        return Ok(());
+    }
+    for name in names {
+        if !config.credentials.iter().any(|c| &c.name == name) {
+            let known: Vec<&str> = config.credentials.iter().map(|c| c.name.as_str()).collect();
+            let hint = crate::catalog::suggest(name, crate::catalog::same(known.iter().copied()))
+                .map(|s| format!("; did you mean `{s}`?"))
+                .unwrap_or_default();
+            return Err(Error::Usage(format!(
+                "--credential {}: {} defines no credential of that name{hint} (it has: {})",
+                crate::input::sanitize::clean_line(name),
+                config.path.display(),
+                known.join(", ")
+            )));
+        }
+    }
+    config.credentials.retain(|c| names.contains(&c.name));
+    config.waivers.retain(|w| names.contains(&w.credential));
+    Ok(())
+}
+
 pub fn run(args: AuditArgs, style: Style, out: &mut dyn Write) -> Result<u8, Error> {
     let clock = clock()?;
     let path = config::locate(args.config.as_deref())?;
@@ -24,7 +48,8 @@ pub fn run(args: AuditArgs, style: Style, out: &mut dyn Write) -> Result<u8, Err
         hosts: args.trust.hosts.clone(),
         secret_files: args.trust.secret_files.clone(),
     };
-    let config = Config::load(&path, &args.dirs.dirs, &trust)?;
+    let mut config = Config::load(&path, &args.dirs.dirs, &trust)?;
+    only(&mut config, &args.credentials)?;
     let mut policy = config.policy;
     if let Some(t) = args.fail_on_excess {
         policy.fail_on_excess = t;
@@ -129,8 +154,8 @@ fn progress_bar(len: usize) -> ProgressBar {
 fn audited_line(tally: &Tally, config: &Config, out: &mut dyn Write) -> Result<(), Error> {
     writeln!(
         out,
-        "\naudited {} credentials from {}: {} pass, {} fail, {} could not be checked",
-        tally.total(),
+        "\naudited {} from {}: {} pass, {} fail, {} could not be checked",
+        crate::check::usage::counted(tally.total(), "credential"),
         config.path.display(),
         tally.pass,
         tally.fail,

@@ -5,8 +5,8 @@ use std::io::Write;
 use std::path::Path;
 
 use super::{clock, live};
-use crate::check::diff::{self, Side};
-use crate::cli::{DiffArgs, DiffFormat};
+use crate::check::diff::{self, Change, Delta, Side};
+use crate::cli::{CiFormat, DiffArgs};
 use crate::error::{EXIT_FINDINGS, Error, LiveError};
 use crate::greenhouse::{self, RateBudget};
 use crate::input::clock::Clock;
@@ -25,6 +25,9 @@ enum Loaded {
 /// A profile by id or file, or a grants file: a YAML/JSON file with `permissions` is a
 /// profile.
 fn load(library: &Library, name: &str, clock: Clock) -> Result<Loaded, Error> {
+    if name == "-" {
+        return load_stdin(clock);
+    }
     let path = Path::new(name);
     if !path.is_file() {
         return library.load(name).map(|(p, _)| Loaded::Profile(Box::new(p)));
@@ -38,19 +41,43 @@ fn load(library: &Library, name: &str, clock: Clock) -> Result<Loaded, Error> {
     Grants::from_file(path, clock.now()).map(|g| Loaded::Grants(Box::new(g)))
 }
 
+/// `-`: a profile or a grants file (YAML or JSON) on stdin, told apart by its content.
+fn load_stdin(clock: Clock) -> Result<Loaded, Error> {
+    let src = Source::read_stdin("stdin")?;
+    if looks_like_profile(&src) {
+        return Profile::load("stdin", Origin::File("stdin".into()), src).map(|p| Loaded::Profile(Box::new(p)));
+    }
+    Grants::from_source(src, crate::input::grants::TextFormat::Yaml, clock.now()).map(|g| Loaded::Grants(Box::new(g)))
+}
+
+/// How a diff names a side: which is the built-in profile, which the file.
 fn side<'a>(name: &str, loaded: &'a Loaded) -> Result<Side<'a>, Error> {
     match loaded {
         Loaded::Profile(p) => Ok(Side {
-            name: format!("profile {}", p.id),
+            name: match &p.origin {
+                Origin::Builtin => format!("built-in profile {}", p.id),
+                Origin::File(_) if name == "-" => "profile from stdin".to_string(),
+                Origin::File(f) => format!(
+                    "profile {} ({})",
+                    p.id,
+                    crate::input::sanitize::clean_line(&f.display().to_string())
+                ),
+            },
             api: p.api,
             main: &p.permissions,
+            main_is: "required",
             optional: &p.optional,
         }),
         Loaded::Grants(g) => match &g.state {
             GrantState::Known { api, entries } => Ok(Side {
-                name: format!("grants {name}"),
+                name: match name {
+                    "-" => "grants from stdin".to_string(),
+                    "live" => "live grants".to_string(),
+                    n => format!("grants file {}", crate::input::sanitize::clean_line(n)),
+                },
                 api: *api,
                 main: entries,
+                main_is: "granted",
                 optional: &[],
             }),
             GrantState::Unknown { reason } => Err(Error::Usage(format!(
@@ -58,6 +85,29 @@ fn side<'a>(name: &str, loaded: &'a Loaded) -> Result<Side<'a>, Error> {
             ))),
         },
     }
+}
+
+/// The file and line of `permission` on a side, when the side is a file the user owns.
+fn place(loaded: &Loaded, permission: &str) -> Option<(String, usize, usize)> {
+    let (file, src, entries): (String, &Source, Vec<&crate::input::Entry>) = match loaded {
+        Loaded::Profile(p) => match &p.origin {
+            Origin::File(f) if f.as_os_str() != "stdin" => (
+                f.display().to_string(),
+                &p.src,
+                p.permissions.iter().chain(&p.optional).collect(),
+            ),
+            _ => return None,
+        },
+        Loaded::Grants(g) => match (&g.state, &g.src) {
+            (GrantState::Known { entries, .. }, Some(src)) if g.origin != "-" && g.origin != "live" => {
+                (g.origin.clone(), src, entries.iter().collect())
+            }
+            _ => return None,
+        },
+    };
+    let entry = entries.iter().find(|e| e.perm.id() == permission);
+    let (line, column) = entry.map_or((1, 1), |e| src.position_of(e.span.offset()));
+    Some((file, line, column))
 }
 
 /// The credential's live grants, which must be known.
@@ -87,10 +137,16 @@ pub fn run(args: DiffArgs, style: Style, out: &mut dyn Write) -> Result<u8, Erro
     };
     let new_name = args.new.clone().unwrap_or_else(|| "live".into());
     let result = diff::diff(&side(&args.old, &old)?, &side(&new_name, &new)?, args.fail_on_excess);
+    let locate = |c: &Delta| match c.change {
+        Change::Added => place(&new, c.permission),
+        Change::Removed => place(&old, c.permission),
+    };
     match args.format {
-        DiffFormat::Json => report::diff::json(&result, out),
-        DiffFormat::Table => report::diff::table(&result, style, out),
-        DiffFormat::Markdown => report::diff::markdown(&result, out),
+        CiFormat::Json => report::diff::json(&result, out),
+        CiFormat::Table => report::diff::table(&result, style, out),
+        CiFormat::Markdown => report::diff::markdown(&result, out),
+        CiFormat::Github => report::ci::github(&report::diff::problems(&result, locate), out),
+        CiFormat::Sarif => report::ci::sarif("diff", &report::diff::problems(&result, locate), out),
     }
     .map_err(Error::output)?;
     Ok(if result.fails && !args.exit_zero {

@@ -112,9 +112,16 @@ pub fn read_audit_rows(
 ) -> Result<AuditRows, Error> {
     let raw = audit_url.unwrap_or(DEFAULT_AUDIT_URL);
     let url = endpoint::vet(raw).map_err(|p| Error::Usage(p.describe("--audit-url")))?;
+    // The log keeps 30 days: a longer window reads what there is, and says so.
+    let now = clock.now();
+    let oldest = now
+        .checked_sub(jiff::SignedDuration::from_hours(24 * AUDIT_RETENTION_DAYS))
+        .unwrap_or(now);
+    let asked = window.map(|w| w.start(now));
+    let clamped = asked.filter(|&a| a < oldest).map(|_| oldest);
     let query = AuditQuery {
         url,
-        after: window.map(|w| w.start(clock.now())),
+        after: clamped.or(asked),
         pace,
         retention_days: AUDIT_RETENTION_DAYS,
     };
@@ -125,6 +132,15 @@ pub fn read_audit_rows(
             let budget = RateBudget::default();
             let token = auth::mint_token(client, cred, &budget).await?;
             auditlog::read_rows(client, &token, &query, &who).await
+        })
+        .map(|mut rows| {
+            if let Some(oldest) = clamped {
+                rows.base.notes.push(format!(
+                    "--window reaches back further than the Audit Log keeps ({AUDIT_RETENTION_DAYS} days): read since {}",
+                    crate::input::clock::rfc3339(oldest)
+                ));
+            }
+            rows
         })
         .map_err(Error::Live)
 }

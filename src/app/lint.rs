@@ -4,11 +4,12 @@
 use std::io::Write;
 
 use crate::check::lint::lint_profile;
-use crate::cli::{LintArgs, ListFormat};
+use crate::cli::{CiFormat, LintArgs};
 use crate::error::{EXIT_FINDINGS, EXIT_INPUT, Error};
 use crate::input::library::{self, lint_targets};
 use crate::report::Style;
-use crate::report::lint::{Linted, render_json, render_text};
+use crate::report::ci;
+use crate::report::lint::{Linted, problems, render_json, render_text};
 
 pub fn run(args: LintArgs, style: Style, out: &mut dyn Write) -> Result<u8, Error> {
     let linted: Vec<Linted> = lint_targets(&args.paths)?
@@ -28,9 +29,19 @@ pub fn run(args: LintArgs, style: Style, out: &mut dyn Write) -> Result<u8, Erro
         .flat_map(|(_, f)| f.iter())
         .filter(|(f, _)| f.fails)
         .count();
+    let verdict = if invalid > 0 {
+        format!("FAIL: {invalid} of {} profiles invalid", linted.len())
+    } else if failing > 0 {
+        format!("FAIL: {failing} failing findings in {} profiles", linted.len())
+    } else {
+        format!("PASS: {} profiles", linted.len())
+    };
     match args.format {
-        ListFormat::Table => render_text(&linted, style, out),
-        ListFormat::Json => render_json(&linted, out),
+        CiFormat::Table => render_text(&linted, style, out),
+        CiFormat::Json => render_json(&linted, out),
+        CiFormat::Github => ci::github(&problems(&linted), out),
+        CiFormat::Sarif => ci::sarif("lint", &problems(&linted), out),
+        CiFormat::Markdown => ci::markdown("grantlint lint", &verdict, &problems(&linted), out),
     }
     .map_err(Error::output)?;
     Ok(if invalid > 0 {

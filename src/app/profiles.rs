@@ -14,15 +14,25 @@ pub fn run(args: ProfilesArgs, style: Style, out: &mut dyn Write) -> Result<u8, 
     });
     match command {
         ProfilesCommand::List { format } => {
+            // An invalid profile does not hide the others: the list shows every valid one,
+            // then the invalid ones' problems fail the run.
             let mut loaded = Vec::new();
+            let mut invalid = Vec::new();
             for found in library.list()? {
-                let p = library::load_found(&found)?;
-                loaded.push((p, found.replaces_builtin));
+                match library::load_found(&found) {
+                    Ok(p) => loaded.push((p, found.replaces_builtin)),
+                    Err(e) => invalid.extend(e.into_source_errors()?),
+                }
             }
             match format {
                 ListFormat::Json => profiles::list_json(&loaded, out),
                 ListFormat::Table => profiles::list_table(&loaded, style, out),
             }
+            .map_err(Error::output)?;
+            if !invalid.is_empty() {
+                return Err(Error::inputs(invalid));
+            }
+            Ok(())
         }
         ProfilesCommand::Show { id, format } => {
             let (p, found) = library.load(&id)?;
@@ -30,8 +40,8 @@ pub fn run(args: ProfilesArgs, style: Style, out: &mut dyn Write) -> Result<u8, 
                 ListFormat::Json => profiles::show_json(&p, found.replaces_builtin, out),
                 ListFormat::Table => profiles::show_text(&p, found.replaces_builtin, style, out),
             }
+            .map_err(Error::output)
         }
-    }
-    .map_err(Error::output)?;
+    }?;
     Ok(0)
 }

@@ -279,6 +279,52 @@ pub fn same<'a>(names: impl Iterator<Item = &'a str>) -> impl Iterator<Item = (&
 mod tests {
     use super::*;
 
+    /// The Audit Log records access to candidates and applications themselves
+    /// (reference/auditlog.md); a v1 endpoint about a sub-resource (a candidate's activity
+    /// feed, an application's scorecards or EEOC answers) is not recorded as such. The list is
+    /// written by hand from the reference, not from the catalog.
+    #[test]
+    fn the_audit_log_records_only_candidates_and_applications_themselves() {
+        let mut recorded: Vec<&str> = v1_permissions()
+            .iter()
+            .filter(|p| p.audit_log == AuditLog::Recorded)
+            .map(|p| p.key)
+            .collect();
+        recorded.sort_unstable();
+        let mut expected = vec![
+            "GET /v1/applications",
+            "GET /v1/applications/{id}",
+            "DELETE /v1/applications/{id}",
+            "PATCH /v1/applications/{id}",
+            "POST /v1/applications/{id}/advance",
+            "POST /v1/applications/{id}/move",
+            "POST /v1/applications/{id}/transfer_to_job",
+            "PATCH /v1/applications/{id}/convert_prospect",
+            "POST /v1/applications/{id}/hire",
+            "POST /v1/applications/{id}/reject",
+            "PATCH /v1/applications/{id}/reject",
+            "POST /v1/applications/{id}/unreject",
+            "GET /v1/candidates",
+            "GET /v1/candidates/{id}",
+            "DELETE /v1/candidates/{id}",
+            "PATCH /v1/candidates/{id}",
+            "POST /v1/candidates",
+            "PUT /v1/candidates/{id}/anonymize",
+            "PUT /v1/candidates/merge",
+            "POST /v1/candidates/{id}/applications",
+        ];
+        expected.sort_unstable();
+        assert_eq!(recorded, expected);
+        for sub in [
+            "GET /v1/candidates/{id}/activity_feed",
+            "GET /v1/applications/{id}/eeoc",
+            "GET /v1/applications/{id}/scorecards",
+        ] {
+            let id = v1_by_key(sub).unwrap_or_else(|| panic!("{sub} is in the catalog"));
+            assert_ne!(v1(id).audit_log, AuditLog::Recorded, "{sub}");
+        }
+    }
+
     #[test]
     fn counts_match_the_reference() {
         assert_eq!(scopes().len(), 163);

@@ -290,7 +290,13 @@ impl<'a> ProfileSet<'a> {
         let approximate = findings.iter().filter(|f| f.kind == Kind::ApproximateMatch).count();
         if approximate > 0 {
             out.push(format!(
-                "{approximate} required permission(s) are granted only through approximate v1 -> v3 mappings: whether the credential covers them is uncertain"
+                "{} granted only through approximate v1 -> v3 mappings: whether the credential covers {} is uncertain",
+                if approximate == 1 {
+                    "1 required permission is".to_string()
+                } else {
+                    format!("{approximate} required permissions are")
+                },
+                if approximate == 1 { "it" } else { "them" }
             ));
         }
         out
@@ -374,7 +380,12 @@ fn usage_findings(
     policy: &Policy,
     findings: &mut Vec<Finding>,
 ) {
-    let listed = |p: &Perm| side.required.contains_key(p) || side.optional.contains_key(p);
+    // A v1 requirement with no equivalent in this space is listed as itself.
+    let listed = |p: &Perm| {
+        side.required.contains_key(p)
+            || side.optional.contains_key(p)
+            || matches!(p, Perm::V1(v) if side.unmapped.iter().any(|(_, u)| std::ptr::eq(*u, catalog::v1(*v))))
+    };
     for f in findings.iter_mut() {
         if let Some(p) = f.permission {
             f.usage = Some(usage.note(p));
@@ -383,7 +394,9 @@ fn usage_findings(
     if grants_known {
         for (perm, why) in granted.iter().filter(|(p, _)| listed(p)) {
             let note = usage.note(*perm);
-            if note.state == UsageState::Unused {
+            // Calls that were tried (401, no response) are not use, but not absence either.
+            let tried = usage.of(*perm).is_some_and(|u| u.auth_failures + u.no_response > 0);
+            if note.state == UsageState::Unused && !tried {
                 let basis = side
                     .required
                     .get(perm)
@@ -394,9 +407,15 @@ fn usage_findings(
         }
     }
     for (perm, u) in &usage.permissions {
-        let is_granted = granted.contains_key(perm);
-        if u.used > 0 && !listed(perm) {
-            findings.push(Finding::used_not_required(*perm, is_granted, usage.note(*perm)));
+        let is_granted = grants_known.then(|| granted.contains_key(perm));
+        // Translated calls that map to several permissions are explained by any one listed.
+        if u.used > 0 && !listed(perm) && !u.alternatives.iter().any(listed) {
+            findings.push(Finding::used_not_required(
+                *perm,
+                is_granted,
+                u.translated,
+                usage.note(*perm),
+            ));
         }
         if u.denied > 0 {
             findings.push(Finding::denied_call(*perm, is_granted, usage.note(*perm)));

@@ -14,6 +14,8 @@ pub struct Side<'a> {
     pub api: Api,
     /// Required permissions (a profile) or granted ones (grants).
     pub main: &'a [Entry],
+    /// What `main` is: `required` (a profile) or `granted` (grants).
+    pub main_is: &'static str,
     /// A profile's optional permissions.
     pub optional: &'a [Entry],
 }
@@ -28,7 +30,8 @@ pub enum Change {
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct Delta {
     pub change: Change,
-    /// `main` (required or granted) or `optional`.
+    /// `required` (a profile's), `granted` (grants'), `required / granted` (a profile against
+    /// grants) or `optional`.
     pub set: &'static str,
     pub permission: &'static str,
     pub label: &'static str,
@@ -61,7 +64,12 @@ pub fn diff(old: &Side, new: &Side, threshold: ExcessThreshold) -> DiffResult {
     };
     let mut changes = Vec::new();
     let mut unmapped = Vec::new();
-    for (set, a, b) in [("main", old.main, new.main), ("optional", old.optional, new.optional)] {
+    let main = if old.main_is == new.main_is {
+        old.main_is
+    } else {
+        "required / granted"
+    };
+    for (set, a, b) in [(main, old.main, new.main), ("optional", old.optional, new.optional)] {
         let (before, u1) = translate_set(a, space);
         let (after, u2) = translate_set(b, space);
         unmapped.extend(u1.into_iter().chain(u2).map(|p| p.key));

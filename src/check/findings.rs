@@ -237,11 +237,13 @@ impl Finding {
     }
 
     /// A permission the integration used that no profile lists: the profile has drifted.
-    pub fn used_not_required(perm: Perm, granted: bool, note: UsageNote) -> Self {
-        let grant = if granted {
-            "the credential grants it"
-        } else {
-            "the credential does not grant it now"
+    /// `granted` is `None` when the grants are unknown; `translated` when the calls were
+    /// matched in another vocabulary (the mapping may be approximate).
+    pub fn used_not_required(perm: Perm, granted: Option<bool>, translated: bool, note: UsageNote) -> Self {
+        let grant = match granted {
+            Some(true) => "the credential grants it",
+            Some(false) => "the credential does not grant it now",
+            None => "whether the credential grants it is unknown",
         };
         let mut f = Finding::new(
             Kind::UsedNotRequired,
@@ -252,17 +254,24 @@ impl Finding {
                 last_seen(note.last_seen)
             ),
         )
-        .about(perm, Basis::default());
+        .about(
+            perm,
+            Basis {
+                approximate: translated,
+                ..Basis::default()
+            },
+        );
         f.usage = Some(note);
         f
     }
 
     /// Calls to a permission that Greenhouse refused (403): the integration tried.
-    pub fn denied_call(perm: Perm, granted: bool, note: UsageNote) -> Self {
-        let why = if granted {
-            "the credential grants it, so the token's user may lack a Greenhouse permission"
-        } else {
-            "the credential does not grant it"
+    /// `granted` is `None` when the grants are unknown.
+    pub fn denied_call(perm: Perm, granted: Option<bool>, note: UsageNote) -> Self {
+        let why = match granted {
+            Some(true) => "the credential grants it, so the token's user may lack a Greenhouse permission",
+            Some(false) => "the credential does not grant it",
+            None => "whether the credential grants it is unknown",
         };
         let mut f = Finding::new(
             Kind::DeniedCall,

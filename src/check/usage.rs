@@ -14,7 +14,7 @@ use crate::input::sanitize::clean_line;
 use crate::catalog::paths::{path_shape, permission_for};
 use crate::catalog::{self, Api, AuditLog, Perm};
 use crate::finding::{UsageNote, UsageState};
-use crate::input::evidence::{Evidence, EvidenceKind, Skipped};
+use crate::input::evidence::{Evidence, EvidenceKind, NO_RESPONSE, Skipped};
 
 /// The Harvest host when no `--base-url` names another.
 pub const HARVEST_HOST: &str = "harvest.greenhouse.io";
@@ -63,6 +63,8 @@ pub struct SourceUsage {
     pub ignored: usize,
     pub auth_failures: usize,
     pub denied: usize,
+    /// Requests that got no response.
+    pub no_response: usize,
     pub skipped: Skipped,
     pub notes: Vec<String>,
     pub other_rows: Vec<(String, usize)>,
@@ -78,6 +80,8 @@ pub struct PermUsage {
     pub denied: usize,
     /// Calls answered 401: an authentication failure, not use.
     pub auth_failures: usize,
+    /// Calls that got no response at all: tried, not use.
+    pub no_response: usize,
     /// The first and last call that was use (not refused, not an authentication failure).
     pub first: Option<Timestamp>,
     pub last: Option<Timestamp>,
@@ -85,6 +89,11 @@ pub struct PermUsage {
     pub last_denied: Option<Timestamp>,
     /// Indices of the sources that saw it.
     pub sources: BTreeSet<usize>,
+    /// In another space than the calls' own: the permissions the same calls also translate to
+    /// (a v1 permission whose calls map to several scopes). Any of them explains the calls.
+    pub alternatives: BTreeSet<Perm>,
+    /// The use was translated from another vocabulary (the mapping may be approximate).
+    pub translated: bool,
 }
 
 impl PermUsage {
@@ -93,6 +102,7 @@ impl PermUsage {
         self.sources.insert(source);
         match status {
             Some(401) => self.auth_failures += 1,
+            Some(NO_RESPONSE) => self.no_response += 1,
             Some(403) => {
                 self.denied += 1;
                 self.last_denied = self.last_denied.max(at);
@@ -111,6 +121,7 @@ impl PermUsage {
         self.used += other.used;
         self.denied += other.denied;
         self.auth_failures += other.auth_failures;
+        self.no_response += other.no_response;
         self.sources.extend(&other.sources);
         self.last_denied = self.last_denied.max(other.last_denied);
         for t in [other.first, other.last].into_iter().flatten() {
@@ -129,6 +140,22 @@ pub struct Usage {
     pub unmatched: BTreeMap<(String, String), usize>,
     /// Requests to other hosts: host -> count.
     pub ignored: BTreeMap<String, usize>,
+}
+
+/// At most this many distinct unmatched shapes (or other hosts) are kept apart; the rest
+/// are counted together, so hostile evidence cannot grow the tables without bound.
+pub const MAX_DISTINCT: usize = 1_000;
+const OTHER_SHAPES: &str = "(other paths, beyond the first 1000 shapes)";
+const OTHER_HOSTS: &str = "(other hosts, beyond the first 1000)";
+
+/// The counter of `key`, or of `rest()` once `map` holds [`MAX_DISTINCT`] keys.
+fn bounded<K: Ord>(map: &mut BTreeMap<K, usize>, key: K, rest: impl FnOnce() -> K) -> &mut usize {
+    let key = if map.len() >= MAX_DISTINCT && !map.contains_key(&key) {
+        rest()
+    } else {
+        key
+    };
+    map.entry(key).or_default()
 }
 
 /// What a request with this host (or none) and path is.
@@ -171,6 +198,7 @@ impl Usage {
                 ignored: 0,
                 auth_failures: 0,
                 denied: 0,
+                no_response: 0,
                 skipped: e.skipped.clone(),
                 notes: e.notes.clone(),
                 other_rows: e.other_rows.clone(),
@@ -179,15 +207,12 @@ impl Usage {
                 let to = target(r.host.as_deref(), &r.path, hosts);
                 if matches!(to, Target::Other) {
                     s.ignored += 1;
-                    *usage
-                        .ignored
-                        .entry(
-                            r.host
-                                .as_deref()
-                                .map(clean_line)
-                                .unwrap_or_else(|| "(no host: not a Harvest path)".into()),
-                        )
-                        .or_default() += 1;
+                    let host = r
+                        .host
+                        .as_deref()
+                        .map(clean_line)
+                        .unwrap_or_else(|| "(no host: not a Harvest path)".into());
+                    *bounded(&mut usage.ignored, host, || OTHER_HOSTS.into()) += 1;
                     continue;
                 }
                 s.harvest += 1;
@@ -195,15 +220,14 @@ impl Usage {
                 match r.status {
                     Some(401) => s.auth_failures += 1,
                     Some(403) => s.denied += 1,
+                    Some(NO_RESPONSE) => s.no_response += 1,
                     _ => {}
                 }
                 let Some(perm) = perm else {
                     s.unmatched += 1;
                     let method = r.methods.first().copied().unwrap_or("?").to_string();
-                    *usage
-                        .unmatched
-                        .entry((method, clean_line(&path_shape(&r.path))))
-                        .or_default() += 1;
+                    let shape = (method, clean_line(&path_shape(&r.path)));
+                    *bounded(&mut usage.unmatched, shape, || ("*".into(), OTHER_SHAPES.into())) += 1;
                     continue;
                 };
                 s.matched += 1;
@@ -271,9 +295,13 @@ impl Usage {
                 (p, _) => vec![*p],
             };
             // A permission with no equivalent in the space stays itself, so its use is not lost.
+            let translated = !targets.is_empty() && targets != [*perm];
             let targets = if targets.is_empty() { vec![*perm] } else { targets };
-            for t in targets {
-                out.permissions.entry(t).or_default().merge(u);
+            for t in &targets {
+                let e = out.permissions.entry(*t).or_default();
+                e.merge(u);
+                e.translated |= translated;
+                e.alternatives.extend(targets.iter().filter(|o| *o != t));
             }
         }
         out
@@ -349,6 +377,16 @@ impl Usage {
                     s.name,
                     counted(s.skipped.count, "unreadable part"),
                     places.join("; ")
+                ));
+            }
+            if s.no_response > 0 {
+                out.push(format!(
+                    "{}: {} no response (a reset, a blocked request), not counted as use",
+                    s.name,
+                    match s.no_response {
+                        1 => "1 request got".to_string(),
+                        n => format!("{n} requests got"),
+                    }
                 ));
             }
             if s.auth_failures > 0 {
@@ -473,7 +511,7 @@ mod tests {
     #[test]
     fn an_audit_log_cannot_see_most_reads() {
         let text = r#"[{"request": {"id": "a", "type": "/v3/candidates"}, "performer": {"id": "c"}, "event": {"type": "harvest_access"}, "event_time": "2026-11-02T10:00:00Z"}]"#;
-        let e = audit_events::parse("a.json", text, None).unwrap();
+        let e = audit_events::parse("a.json", text, Some("c")).unwrap();
         let _ = ReadOptions::default();
         let u = Usage::build(&[e], &Hosts::default());
         assert_eq!(u.state(scope("harvest:candidates:list")), (UsageState::Used, false));

@@ -54,8 +54,10 @@ pub fn apply(r: &mut CheckResult, waivers: &Waivers, today: Date, disabled: bool
     let mine = waivers.of(&r.credential);
     if disabled {
         if !mine.is_empty() {
-            r.caveats
-                .push(format!("--no-waivers: {} waiver(s) in the config ignored", mine.len()));
+            r.caveats.push(format!(
+                "--no-waivers: {} in the config not applied",
+                crate::check::usage::counted(mine.len(), "waiver")
+            ));
         }
         return;
     }

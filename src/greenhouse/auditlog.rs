@@ -90,7 +90,18 @@ struct Cursor {
 struct Page {
     results: Vec<Value>,
     pit_id: Option<String>,
-    next: Option<String>,
+    next: Next,
+}
+
+/// What a page says about the next one.
+#[derive(Debug, PartialEq)]
+enum Next {
+    /// No `next_search_after`: the last page.
+    End,
+    Cursor(String),
+    /// A `next_search_after` grantlint cannot send back: a broken or hostile server. Ending
+    /// the read there would be a silent partial read.
+    Unusable,
 }
 
 /// The audit log's Harvest rows, read once, to be attributed to one performer or many.
@@ -132,11 +143,12 @@ pub async fn read(
 pub async fn read_rows(client: &Client, token: &Secret, query: &AuditQuery, who: &str) -> Result<AuditRows, LiveError> {
     let name = format!("audit log at {} (live)", query.url.host_str().unwrap_or("?"));
     let mut evidence = Evidence::new(&name, EvidenceKind::AuditLog);
-    // A 429 carries no rate headers: wait one pace step, then longer.
+    // A 429 carries no rate headers: wait out a whole pace window (the limit is per window),
+    // then longer.
     let mut client = client.clone();
-    let step = Duration::from_secs(u64::from(query.pace.seconds)) / query.pace.requests;
-    client.policy.backoff = step.max(Duration::from_millis(50));
-    client.policy.max_backoff = Duration::from_secs(u64::from(query.pace.seconds)).max(client.policy.backoff);
+    let window = Duration::from_secs(u64::from(query.pace.seconds));
+    client.policy.backoff = window;
+    client.policy.max_backoff = window.saturating_mul(4);
     client.policy.max_body = 16 * 1024 * 1024;
     let budget = RateBudget::default();
     let mut pacer = Pacer {
@@ -144,6 +156,7 @@ pub async fn read_rows(client: &Client, token: &Secret, query: &AuditQuery, who:
         done: VecDeque::new(),
     };
     let mut cursor = Cursor::default();
+    let mut seen = std::collections::HashSet::new();
     let mut rows: Vec<Row> = Vec::new();
     let mut place = 0;
     let mut resumes = 0;
@@ -170,7 +183,8 @@ pub async fn read_rows(client: &Client, token: &Secret, query: &AuditQuery, who:
                 continue;
             }
         };
-        for v in &page.results {
+        let empty = page.results.is_empty();
+        for v in page.results {
             place += 1;
             match audit_events::row(place, v) {
                 Some(r) => rows.push(r),
@@ -178,10 +192,10 @@ pub async fn read_rows(client: &Client, token: &Secret, query: &AuditQuery, who:
             }
         }
         match page.next {
-            Some(next) if !page.results.is_empty() => {
-                if cursor.search_after.as_deref() == Some(next.as_str()) {
+            Next::Cursor(next) if !empty => {
+                if !seen.insert(next.clone()) {
                     return Err(LiveError::new(
-                        format!("{who}: the audit log answered the same page twice (next_search_after did not move)"),
+                        format!("{who}: the audit log's pages run in a circle (a next_search_after came back)"),
                         "this is a problem of the server at --audit-url; report it",
                     ));
                 }
@@ -189,6 +203,14 @@ pub async fn read_rows(client: &Client, token: &Secret, query: &AuditQuery, who:
                 if page.pit_id.is_some() {
                     cursor.pit_id = page.pit_id;
                 }
+            }
+            Next::Unusable if !empty => {
+                return Err(LiveError::new(
+                    format!(
+                        "{who}: page {page_number} of the audit log has a next_search_after grantlint cannot send back (not a short printable string or number); the read would stop short"
+                    ),
+                    "this is a problem of the server at --audit-url; report it",
+                ));
             }
             _ => return Ok(finish(evidence, query, started, rows)),
         }
@@ -286,24 +308,29 @@ async fn fetch(
 /// The parts of a page grantlint reads.
 fn page(body: &str) -> Option<Page> {
     let v: Value = serde_json::from_str(body).ok()?;
-    let results = match v.get("results")? {
-        Value::Array(a) => a.clone(),
+    let mut v = v;
+    let results = match v.get_mut("results")?.take() {
+        Value::Array(a) => a,
         Value::Null => Vec::new(),
         _ => return None,
     };
-    let text = |p: &str| {
-        v.pointer(p)
-            .and_then(|x| match x {
-                Value::String(s) if !s.trim().is_empty() => Some(s.trim().to_string()),
-                Value::Number(n) => Some(n.to_string()),
-                _ => None,
-            })
-            // A cursor goes back in a header: printable ASCII only.
-            .filter(|s| s.len() <= 1024 && s.bytes().all(|b| (0x20..0x7f).contains(&b)))
+    // A cursor goes back in a header: a short string of printable ASCII, or a number.
+    let text = |p: &str| match v.pointer(p) {
+        None | Some(Value::Null) => Next::End,
+        Some(Value::String(s)) if s.trim().is_empty() => Next::End,
+        Some(Value::String(s)) if s.len() <= 1024 && s.bytes().all(|b| (0x20..0x7f).contains(&b)) => {
+            Next::Cursor(s.trim().to_string())
+        }
+        Some(Value::Number(n)) => Next::Cursor(n.to_string()),
+        Some(_) => Next::Unusable,
+    };
+    let pit_id = match text("/paging/pit_id") {
+        Next::Cursor(p) => Some(p),
+        Next::End | Next::Unusable => None,
     };
     Some(Page {
         results,
-        pit_id: text("/paging/pit_id"),
+        pit_id,
         next: text("/paging/next_search_after"),
     })
 }
@@ -316,15 +343,24 @@ mod tests {
     fn pages_are_read_defensively() {
         let p = page(r#"{"paging": {"pit_id": "abc", "next_search_after": "1685989175,7"}, "results": [{}]}"#).unwrap();
         assert_eq!(
-            (p.results.len(), p.pit_id.as_deref(), p.next.as_deref()),
-            (1, Some("abc"), Some("1685989175,7"))
+            (p.results.len(), p.pit_id.as_deref(), &p.next),
+            (1, Some("abc"), &Next::Cursor("1685989175,7".into()))
         );
         let p = page(r#"{"paging": {"next_search_after": "a\nb"}, "results": null}"#).unwrap();
         assert_eq!(
             (p.results.len(), p.next),
-            (0, None),
-            "a cursor with a newline is no cursor"
+            (0, Next::Unusable),
+            "a cursor with a newline cannot be sent back"
         );
+        for unusable in [r#"[1]"#, r#"{"a": 1}"#, r#"true"#, &format!("\"{}\"", "x".repeat(1025))] {
+            let p = page(&format!(
+                r#"{{"paging": {{"next_search_after": {unusable}}}, "results": [{{}}]}}"#
+            ))
+            .unwrap();
+            assert_eq!(p.next, Next::Unusable, "{unusable}");
+        }
+        let p = page(r#"{"paging": {"next_search_after": null}, "results": [{}]}"#).unwrap();
+        assert_eq!(p.next, Next::End);
         assert!(page(r#"{"events": []}"#).is_none());
         assert!(page("<html>").is_none());
     }

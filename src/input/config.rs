@@ -16,6 +16,7 @@ use super::policy::{ExcessThreshold, Policy, Waiver};
 use super::profile::{Profile, parse_date, unresolved_error};
 use super::source::{Source, SourceError};
 use super::spanned::{self, Spanned};
+use super::unknown_keys::{self, Syntax};
 use crate::catalog::{self, Api, Perm};
 use crate::error::Error;
 use crate::finding::Kind;
@@ -63,6 +64,7 @@ struct RawConfig {
 /// A waiver: excuses one kind of finding of one credential about one permission.
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(transform = reason_is_required)]
 struct RawWaiver {
     /// The credential's `name`.
     credential: Spanned<String>,
@@ -73,10 +75,24 @@ struct RawWaiver {
     /// A scope, a v1 label or `METHOD /path`.
     permission: Spanned<String>,
     /// Why the finding is accepted.
-    reason: Spanned<String>,
+    // Required (the schema says so); optional here so that a missing one is reported with
+    // every other problem.
+    #[serde(default)]
+    #[schemars(with = "String")]
+    reason: Option<Spanned<String>>,
     /// The last day it holds (a TOML date or `YYYY-MM-DD`); it holds for good without one.
     #[serde(default)]
     expires: Option<Spanned<DateValue>>,
+}
+
+/// A waiver without a reason is an error: the schema requires one, though the reader takes
+/// it as optional (to report its absence with every other problem).
+fn reason_is_required(schema: &mut schemars::Schema) {
+    if let Some(serde_json::Value::Array(required)) = schema.ensure_object().get_mut("required") {
+        required.push("reason".into());
+    } else {
+        schema.insert("required".into(), serde_json::json!(["reason"]));
+    }
 }
 
 /// The finding kinds a waiver may name, from the registry.
@@ -434,12 +450,15 @@ impl Config {
     /// Validate a config's text; `path` locates it (relative paths in it are relative to its
     /// directory). Every problem is reported at once.
     pub fn parse(src: Source, path: &Path, extra_dirs: &[PathBuf], trust: &Trust) -> Result<Config, Error> {
-        let raw: RawConfig = spanned::from_toml(&src.text).map_err(|e| SourceError::from_toml(&src, &e))?;
+        let (raw, unknown) = unknown_keys::parse_on(&src, Syntax::Toml, |s| {
+            spanned::from_toml::<RawConfig>(&s.text).map_err(|e| Box::new(SourceError::from_toml(s, &e)))
+        })
+        .map_err(Error::inputs)?;
         let mut reader = Reader {
             src: &src,
             base: path.parent().map(Path::to_path_buf).unwrap_or_default(),
             trust,
-            errors: Vec::new(),
+            errors: unknown,
         };
         let library = reader.library(extra_dirs, &raw.profile_dirs);
         let policy = reader.policy(raw.policy.as_ref());
@@ -839,9 +858,14 @@ impl Reader<'_> {
                 "here",
             );
         }
-        if w.reason.value.trim().is_empty() {
+        let reason = w.reason.as_ref().map(|r| r.value.trim()).unwrap_or_default();
+        if reason.is_empty() {
+            let (span, label) = match &w.reason {
+                Some(r) => (r.span, "empty"),
+                None => (w.credential.span, "this waiver has no `reason`"),
+            };
             self.errors.push(
-                SourceError::at(self.src, w.reason.span, "a waiver needs a reason".into(), "empty")
+                SourceError::at(self.src, span, "a waiver needs a reason".into(), label)
                     .with_help("say why this credential may keep the grant, so the next reviewer can judge it"),
             );
         }
@@ -861,7 +885,7 @@ impl Reader<'_> {
             credential: w.credential.value.clone(),
             kind: kind?,
             permission,
-            reason: w.reason.value.trim().to_string(),
+            reason: reason.to_string(),
             expires,
             location: self.src.location(w.permission.span.offset()),
         })

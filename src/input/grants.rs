@@ -13,6 +13,7 @@ use super::profile::{RawPermissions, all_of, unresolved_error};
 use super::source::{Source, SourceError, yaml_options};
 use super::spanned::{self, Spanned};
 use super::token::TokenFields;
+use super::unknown_keys;
 use crate::catalog::{self, Api};
 use crate::error::Error;
 
@@ -174,33 +175,28 @@ impl Grants {
         let mut errors: Vec<SourceError> = fields
             .unknown
             .iter()
-            .map(|key| {
-                SourceError::at(
-                    &src,
-                    key.span,
-                    format!(
-                        "unknown field `{}`, expected one of `credential`, `api`, `granted`",
-                        key.value
-                    ),
-                    "here",
-                )
-            })
+            .map(|key| unknown_keys::unknown_key(&src, key.span, &key.value, &["credential", "api", "granted"]))
             .collect();
         let (Some(api), Some(granted)) = (fields.api, fields.granted) else {
             let missing = "a grants file needs `api:` (harvest-v1 or harvest-v3) and `granted:` (the permissions)";
             errors.push(SourceError::whole(src.clone(), missing.into(), None));
             return Err(Error::inputs(errors));
         };
-        if !errors.is_empty() {
-            return Err(Error::inputs(errors));
-        }
         let api = api.value;
         let credential = fields.credential.map(|c| c.value);
+        // The permissions' problems are reported with the unknown keys', all at once.
         let entries = match &granted.value {
-            RawPermissions::All => all_of(api, granted.span),
-            other => resolve_all(&src, api, other.items().into_iter(), true)?,
+            RawPermissions::All => Ok(all_of(api, granted.span)),
+            other => resolve_all(&src, api, other.items().into_iter(), true),
         };
-        Ok(Grants::file(src, credential, api, entries, read_at))
+        match entries {
+            Ok(entries) if errors.is_empty() => Ok(Grants::file(src, credential, api, entries, read_at)),
+            Ok(_) => Err(Error::inputs(errors)),
+            Err(e) => {
+                errors.extend(e.into_source_errors()?);
+                Err(Error::inputs(errors))
+            }
+        }
     }
 
     fn file(src: Source, credential: Option<String>, api: Api, entries: Vec<Entry>, read_at: Timestamp) -> Grants {

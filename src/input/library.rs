@@ -68,6 +68,9 @@ impl Library {
     pub fn find(&self, name: &str) -> Result<Found, Error> {
         if looks_like_path(name) {
             let path = PathBuf::from(name);
+            if path.is_dir() {
+                return Err(folder_not_profile(name));
+            }
             if !path.is_file() {
                 return Err(Error::Usage(format!("profile file {name} does not exist")));
             }
@@ -82,6 +85,9 @@ impl Library {
         let all = self.list()?;
         if let Some(found) = all.iter().find(|f| f.id == name) {
             return Ok(found.clone());
+        }
+        if Path::new(name).is_dir() {
+            return Err(folder_not_profile(name));
         }
         let ids: Vec<&str> = all.iter().map(|f| f.id.as_str()).collect();
         let hint = catalog::suggest(name, catalog::same(ids.iter().copied()))
@@ -183,4 +189,12 @@ pub fn yaml_files(dir: &Path) -> Result<Vec<PathBuf>, Error> {
     }
     files.sort();
     Ok(files)
+}
+
+/// `-p DIR`: a folder is not a profile; `--profile-dir` adds its profiles.
+fn folder_not_profile(name: &str) -> Error {
+    let name = crate::input::sanitize::clean_line(name);
+    Error::Usage(format!(
+        "`{name}` is a folder, not a profile: use --profile-dir {name} to add its profiles, then -p ID to pick one"
+    ))
 }

@@ -16,6 +16,7 @@ pub mod secrets;
 pub mod source;
 pub mod spanned;
 pub mod token;
+pub mod unknown_keys;
 
 use miette::SourceSpan;
 

@@ -15,6 +15,7 @@ use super::Entry;
 use super::sanitize;
 use super::source::{Source, SourceError, yaml_options};
 use super::spanned::Spanned;
+use super::unknown_keys::{self, Syntax};
 use crate::catalog::{self, Api, Mapping, Perm, Unresolved};
 use crate::error::Error;
 
@@ -238,11 +239,14 @@ impl Profile {
         if let Some(e) = src.empty_error() {
             return Err(e.into());
         }
-        let raw: RawProfile = serde_saphyr::from_str_with_options(&src.text, yaml_options())
-            .map_err(|e| SourceError::from_yaml(&src, &e))?;
+        let (raw, unknown) = unknown_keys::parse_on(&src, Syntax::Yaml, |s| {
+            serde_saphyr::from_str_with_options::<RawProfile>(&s.text, yaml_options())
+                .map_err(|e| Box::new(SourceError::from_yaml(s, &e)))
+        })
+        .map_err(Error::inputs)?;
         let mut v = Validator {
             src: &src,
-            errors: Vec::new(),
+            errors: unknown,
             seen: HashMap::new(),
             variants: Vec::new(),
         };
@@ -458,9 +462,17 @@ pub fn unresolved_error(problem: Unresolved, src: &Source, span: SourceSpan, api
                 Mapping::Equivalent => format!("in harvest-v3 this is: {}", scopes.join(", ")),
                 Mapping::Approximate => format!("in harvest-v3 this is approximately: {}", scopes.join(", ")),
             };
+            // Quote what the file says (`GET /v1/jobs` or a label), and name the other form.
+            let written = src
+                .text
+                .get(span.offset()..span.offset() + span.len())
+                .map(|w| crate::input::sanitize::clean_line(w.trim().trim_matches(['"', '\''])))
+                .filter(|w| !w.is_empty())
+                .unwrap_or_else(|| p.key.to_string());
+            let other = if written == p.key { p.label } else { p.key };
             let message = format!(
-                "`{}` is a Harvest v1 permission, but this file says `api: {}`",
-                p.label,
+                "`{}` is a Harvest v1 permission ({other}), but this file says `api: {}`",
+                catalog::shorten(&written),
                 api.as_str()
             );
             SourceError::at(src, span, message, "v1 permission").with_help(help)

@@ -71,6 +71,17 @@ impl Source {
         Self::from_bytes(name, bytes)
     }
 
+    /// Read standard input, with the limits of [`Source::read`], named `name`.
+    pub fn read_stdin(name: &str) -> Result<Self, Error> {
+        use std::io::Read;
+        let mut bytes = Vec::new();
+        std::io::stdin()
+            .take(MAX_INPUT_BYTES + 1)
+            .read_to_end(&mut bytes)
+            .map_err(|e| Error::io(Path::new(name), e))?;
+        Self::from_bytes(name.to_string(), bytes)
+    }
+
     pub fn from_bytes(name: String, bytes: Vec<u8>) -> Result<Self, Error> {
         if bytes.len() as u64 > MAX_INPUT_BYTES {
             return Err(SourceError::whole(
@@ -269,9 +280,14 @@ impl SourceError {
     pub fn from_yaml(src: &Source, err: &serde_saphyr::Error) -> Self {
         let span = err.location().map(|l| span_of(src, &l));
         let message = yaml_message(err);
-        match span {
-            Some(span) => SourceError::at(src, span, message, "here"),
-            None => SourceError::whole(src.clone(), message, None),
+        // YAML indents with spaces only; a tab is the usual reason for an indentation error.
+        let help = message
+            .contains("tabs")
+            .then_some("YAML indents with spaces: replace the tab with spaces (two per level)");
+        match (span, help) {
+            (Some(span), Some(help)) => SourceError::at(src, span, message, "a tab").with_help(help),
+            (Some(span), None) => SourceError::at(src, span, message, "here"),
+            (None, help) => SourceError::whole(src.clone(), message, help.map(str::to_string)),
         }
     }
 

@@ -5,8 +5,10 @@ use std::io::Write;
 use comfy_table::Cell;
 
 use super::Style;
+use super::ci::Problem;
 use super::table::new_table;
-use crate::check::diff::{self, Change, DiffResult};
+use crate::check::diff::{self, Change, Delta, DiffResult};
+use crate::finding::Level;
 
 /// The diff as JSON (`grantlint.diff.v1`).
 pub fn json(d: &DiffResult, out: &mut dyn Write) -> std::io::Result<()> {
@@ -99,4 +101,66 @@ pub fn markdown(d: &DiffResult, out: &mut dyn Write) -> std::io::Result<()> {
         )?;
     }
     Ok(())
+}
+
+/// The verdict line of the Markdown report.
+pub fn verdict(d: &DiffResult) -> String {
+    format!(
+        "{}: {} ({} → {}, {} space)",
+        if d.fails { "FAIL" } else { "PASS" },
+        summary(d),
+        d.old,
+        d.new,
+        d.space
+    )
+}
+
+/// The diff as CI problems: an addition that fails the gate is an error, another addition a
+/// warning, a removal a note; each at the permission's line where `locate` finds it (the new
+/// side's file for an addition, the old side's for a removal).
+pub fn problems(d: &DiffResult, locate: impl Fn(&Delta) -> Option<(String, usize, usize)>) -> Vec<Problem> {
+    d.changes
+        .iter()
+        .map(|c| {
+            let (rule, rule_help, level, what, side) = match c.change {
+                Change::Added => (
+                    "diff-added",
+                    "The change adds a permission (required, granted or optional), ranked by risk; it fails at or above --fail-on-excess.",
+                    Level::Warning,
+                    "adds",
+                    &d.new,
+                ),
+                Change::Removed => (
+                    "diff-removed",
+                    "The change removes a permission: an integration that needed it breaks.",
+                    Level::Note,
+                    "removes",
+                    &d.old,
+                ),
+            };
+            let at = locate(c);
+            let message = format!(
+                "{side} {what} {} {} ({} › {}, {} risk)",
+                c.set,
+                c.permission,
+                c.group,
+                c.label,
+                c.risk.as_str(),
+            );
+            let (file, line, column) = match at {
+                Some((f, l, col)) => (Some(f), l, col),
+                None => (None, 1, 1),
+            };
+            Problem {
+                rule,
+                rule_help,
+                level,
+                fails: c.fails,
+                message,
+                file,
+                line,
+                column,
+            }
+        })
+        .collect()
 }

@@ -202,7 +202,12 @@ impl HeatCell {
     fn title(&self) -> String {
         let mut parts = Vec::new();
         match &self.worst {
-            Some((risk, n)) => parts.push(format!("{n} {} excess grant(s) of {}", risk.word, self.class_word)),
+            Some((risk, n)) => parts.push(format!(
+                "{n} {} excess {} of {}",
+                risk.word,
+                if *n == 1 { "grant" } else { "grants" },
+                self.class_word
+            )),
             None => parts.push(format!("no excess grant of {}", self.class_word)),
         }
         if self.lower > 0 {
@@ -355,7 +360,10 @@ impl<'a> Page<'a> {
             .collect();
         let anchor = |i: usize| format!("credential-{}", i + 1);
         Page {
-            title: format!("grantlint security review · {} credential(s)", results.len()),
+            title: format!(
+                "grantlint security review · {}",
+                crate::check::usage::counted(results.len(), "credential")
+            ),
             csp: content_security_policy(),
             style: STYLE,
             script: SCRIPT,
@@ -575,10 +583,10 @@ fn evidence_words(u: &crate::check::usage::Usage) -> Vec<String> {
                 .map(|(a, b)| format!(", {} to {}", rfc3339(a), rfc3339(b)))
                 .unwrap_or_default();
             format!(
-                "{} ({}{range}; {} request(s), {} matched)",
+                "{} ({}{range}; {}, {} matched)",
                 src.name,
                 src.kind.as_str(),
-                src.requests,
+                crate::check::usage::counted(src.requests, "request"),
                 src.matched
             )
         })

@@ -56,7 +56,7 @@ pub fn render(results: &[CheckResult], out: &mut dyn std::io::Write) -> std::io:
                 TestCaseStatus::success()
             } else {
                 let mut s = TestCaseStatus::non_success(NonSuccessKind::Failure);
-                s.set_message(format!("{} failing finding(s)", failing.len()));
+                s.set_message(crate::check::usage::counted(failing.len(), "failing finding"));
                 s.set_description(
                     failing
                         .iter()

@@ -7,8 +7,10 @@ use miette::SourceSpan;
 use serde::Serialize;
 
 use super::Style;
+use super::ci::Problem;
 use super::diagnostic;
 use super::json::JsonFinding;
+use crate::check::usage::counted;
 use crate::error::Error;
 use crate::finding::{Finding, Level};
 use crate::input::library::Found;
@@ -67,10 +69,9 @@ pub fn render_text(linted: &[Linted], style: Style, out: &mut dyn Write) -> std:
     }
     writeln!(
         out,
-        "linted {} profiles: {} invalid, {} findings",
-        linted.len(),
-        invalid,
-        findings
+        "linted {}: {invalid} invalid, {}",
+        counted(linted.len(), "profile"),
+        counted(findings, "finding")
     )
 }
 
@@ -153,4 +154,69 @@ pub fn render_json(linted: &[Linted], out: &mut dyn Write) -> std::io::Result<()
     };
     serde_json::to_writer_pretty(&mut *out, &report)?;
     writeln!(out)
+}
+
+/// The lint result as CI problems: each invalid profile's errors and each finding, at its
+/// line (a built-in profile has no file of the user's).
+pub fn problems(linted: &[Linted]) -> Vec<Problem> {
+    let mut out = Vec::new();
+    for l in linted {
+        let file = match &l.found.origin {
+            Origin::Builtin => None,
+            Origin::File(p) => Some(p.display().to_string()),
+        };
+        let builtin = |m: String| match &file {
+            None => format!("{m} (built-in profile {})", l.found.id),
+            Some(_) => m,
+        };
+        match &l.outcome {
+            Err(e) => {
+                let errors: Vec<&SourceError> = match e {
+                    Error::Input(one) => vec![one.as_ref()],
+                    Error::Inputs(many) => many.iter().collect(),
+                    _ => Vec::new(),
+                };
+                if errors.is_empty() {
+                    out.push(invalid(file.clone(), builtin(e.to_string()), (1, 1)));
+                }
+                for se in errors {
+                    let message = match &se.help {
+                        Some(h) => format!("{}: {h}", se.message),
+                        None => se.message.clone(),
+                    };
+                    out.push(invalid(file.clone(), builtin(message), se.position().unwrap_or((1, 1))));
+                }
+            }
+            Ok((p, findings)) => {
+                for (f, span) in findings {
+                    let (line, column) = p.src.position_of(span.offset());
+                    let info = f.kind.info();
+                    out.push(Problem {
+                        rule: info.id,
+                        rule_help: info.description,
+                        level: f.level,
+                        fails: f.fails,
+                        message: builtin(f.message().into_owned()),
+                        file: file.clone(),
+                        line,
+                        column,
+                    });
+                }
+            }
+        }
+    }
+    out
+}
+
+fn invalid(file: Option<String>, message: String, (line, column): (usize, usize)) -> Problem {
+    Problem {
+        rule: "invalid-profile",
+        rule_help: "A profile file that grantlint cannot load: invalid YAML, an unknown key or permission, a wrong type.",
+        level: Level::Error,
+        fails: true,
+        message,
+        file,
+        line,
+        column,
+    }
 }

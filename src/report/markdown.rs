@@ -13,14 +13,18 @@ fn cell(s: &str) -> String {
 
 pub fn render(results: &[CheckResult], out: &mut dyn std::io::Write) -> std::io::Result<()> {
     let count = |v: Verdict| results.iter().filter(|r| r.verdict == v).count();
-    writeln!(out, "## grantlint: {} credential(s)\n", results.len())?;
     writeln!(
         out,
-        "**{} pass · {} fail · {} could not be checked** · {} finding(s) waived\n",
+        "## grantlint: {}\n",
+        crate::check::usage::counted(results.len(), "credential")
+    )?;
+    writeln!(
+        out,
+        "**{} pass · {} fail · {} could not be checked** · {} waived\n",
         count(Verdict::Pass),
         count(Verdict::Fail),
         count(Verdict::Error),
-        results.iter().map(|r| r.summary.waived).sum::<usize>()
+        crate::check::usage::counted(results.iter().map(|r| r.summary.waived).sum::<usize>(), "finding")
     )?;
     for r in results {
         let verdict = match r.verdict {

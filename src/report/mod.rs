@@ -4,6 +4,7 @@
 
 pub mod catalog;
 pub mod checklist;
+pub mod ci;
 pub mod csv;
 pub mod diagnostic;
 pub mod diff;

@@ -2,7 +2,7 @@
 //! with counts, first and last seen, and sources; then what matched nothing and what was
 //! ignored. A table, or `grantlint.usage.v1` JSON.
 
-use std::io::Write;
+use std::io::{self, Write};
 
 use comfy_table::Cell;
 use schemars::JsonSchema;
@@ -322,15 +322,33 @@ pub fn table(usage: &Usage, all: bool, style: Style, out: &mut dyn Write) -> std
     }
     if !usage.unmatched.is_empty() {
         writeln!(out, "\n{}", style.bold("Greenhouse requests that match no operation"))?;
-        for ((m, p), n) in &usage.unmatched {
-            writeln!(out, "  {n:>6}  {m} {p}")?;
-        }
+        let rows = usage.unmatched.iter().map(|((m, p), n)| (format!("{m} {p}"), *n));
+        most_first(out, rows)?;
     }
     if !usage.ignored.is_empty() {
         writeln!(out, "\n{}", style.bold("Requests to other hosts (ignored)"))?;
-        for (h, n) in &usage.ignored {
-            writeln!(out, "  {n:>6}  {h}")?;
-        }
+        most_first(out, usage.ignored.iter().map(|(h, n)| (h.clone(), *n)))?;
+    }
+    Ok(())
+}
+
+/// At most this many rows of a counted list in the table; JSON has them all.
+const TABLE_ROWS: usize = 50;
+
+/// Counted rows, the most frequent first, at most [`TABLE_ROWS`] of them.
+fn most_first(out: &mut dyn Write, rows: impl Iterator<Item = (String, usize)>) -> io::Result<()> {
+    let mut rows: Vec<(String, usize)> = rows.collect();
+    rows.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    for (what, n) in rows.iter().take(TABLE_ROWS) {
+        writeln!(out, "  {n:>6}  {what}")?;
+    }
+    if rows.len() > TABLE_ROWS {
+        let rest: usize = rows.iter().skip(TABLE_ROWS).map(|r| r.1).sum();
+        writeln!(
+            out,
+            "  {rest:>6}  in {} more rows (--format json lists them)",
+            rows.len() - TABLE_ROWS
+        )?;
     }
     Ok(())
 }

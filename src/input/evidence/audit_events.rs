@@ -12,11 +12,14 @@
 use std::collections::BTreeMap;
 
 use jiff::Timestamp;
-use serde_json::Value;
+use serde::Deserialize;
+use serde::de::{self, IgnoredAny};
 
+use super::har::{Lenient, LenientList, Scalar};
 use super::{Evidence, EvidenceKind, Observed, split_target};
 use crate::catalog::shorten;
 use crate::error::Error;
+use crate::input::sanitize::clean_line;
 
 /// One audit log row, as much as grantlint reads of it.
 #[derive(Debug, Clone)]
@@ -30,60 +33,179 @@ pub struct Row {
     pub at: Option<Timestamp>,
 }
 
-/// A JSON value as text: a string as is, a number as written.
-fn text(v: Option<&Value>) -> Option<String> {
-    match v? {
-        Value::String(s) if !s.is_empty() => Some(s.clone()),
-        Value::Number(n) => Some(n.to_string()),
-        _ => None,
+/// One event as grantlint reads it: only the fields it uses, every one lenient (a field of
+/// the wrong type is absent, never an error that quotes it). Everything else (`event.meta`,
+/// `performer.meta`, IP addresses) is skipped unread.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct RawEvent {
+    request: Lenient<RawRequest>,
+    performer: Lenient<RawPerformer>,
+    event: Lenient<RawKind>,
+    event_time: Scalar,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct RawRequest {
+    id: Scalar,
+    #[serde(rename = "type")]
+    kind: Scalar,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct RawPerformer {
+    id: Scalar,
+    #[serde(rename = "type")]
+    kind: Scalar,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct RawKind {
+    #[serde(rename = "type")]
+    kind: Scalar,
+}
+
+/// The API's response: its `results`.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct RawPage {
+    results: LenientList<Lenient<RawEvent>>,
+    /// Present (even as `null`) in the API's response.
+    paging: Option<IgnoredAny>,
+}
+
+/// Any top-level JSON: an array of events, the API's response, or one event.
+enum Top {
+    Events(Vec<Lenient<RawEvent>>),
+    Page(RawPage),
+    Other,
+}
+
+impl<'de> Deserialize<'de> for Top {
+    fn deserialize<D: de::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> de::Visitor<'de> for V {
+            type Value = Top;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("Audit Log events")
+            }
+            fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<Top, A::Error> {
+                let mut events = Vec::new();
+                while let Some(e) = seq.next_element::<Lenient<RawEvent>>()? {
+                    events.push(e);
+                }
+                Ok(Top::Events(events))
+            }
+            fn visit_map<A: de::MapAccess<'de>>(self, map: A) -> Result<Top, A::Error> {
+                // A page has `results`; one event (a JSON Lines file of one line) has
+                // `event` or `request`.
+                let raw = AnyMap::deserialize(de::value::MapAccessDeserializer::new(map))?;
+                Ok(raw.into_top())
+            }
+            fn visit_str<E: de::Error>(self, _: &str) -> Result<Top, E> {
+                Ok(Top::Other)
+            }
+            fn visit_i64<E: de::Error>(self, _: i64) -> Result<Top, E> {
+                Ok(Top::Other)
+            }
+            fn visit_u64<E: de::Error>(self, _: u64) -> Result<Top, E> {
+                Ok(Top::Other)
+            }
+            fn visit_f64<E: de::Error>(self, _: f64) -> Result<Top, E> {
+                Ok(Top::Other)
+            }
+            fn visit_bool<E: de::Error>(self, _: bool) -> Result<Top, E> {
+                Ok(Top::Other)
+            }
+            fn visit_unit<E: de::Error>(self) -> Result<Top, E> {
+                Ok(Top::Other)
+            }
+        }
+        d.deserialize_any(V)
     }
 }
 
-/// The rows of a text in any of the three shapes, or why it is none of them.
-fn events(name: &str, text_in: &str) -> Result<Vec<(usize, Value)>, Error> {
-    let whole = serde_json::from_str::<Value>(text_in);
-    let values: Vec<(usize, Value)> = match whole {
-        Ok(Value::Object(mut o)) if o.contains_key("results") => match o.remove("results") {
-            Some(Value::Array(a)) => a.into_iter().enumerate().map(|(i, v)| (i + 1, v)).collect(),
-            Some(Value::Null) => Vec::new(),
-            _ => return Err(Error::Usage(format!("{name}: `results` is not a list of events"))),
-        },
-        Ok(Value::Array(a)) => a.into_iter().enumerate().map(|(i, v)| (i + 1, v)).collect(),
-        Ok(Value::Object(o)) if o.contains_key("event") || o.contains_key("request") => vec![(1, Value::Object(o))],
-        Ok(_) => {
-            return Err(Error::Usage(format!(
-                "{name}: JSON, but not Audit Log events: expected the API's response (with `results`), an array of events, or one event per line"
-            )));
+/// A top-level object: a page and an event share no key, so one lenient struct reads both.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct AnyMap {
+    results: LenientList<Lenient<RawEvent>>,
+    paging: Option<IgnoredAny>,
+    request: Lenient<RawRequest>,
+    performer: Lenient<RawPerformer>,
+    event: Lenient<RawKind>,
+    event_time: Scalar,
+}
+
+impl AnyMap {
+    fn into_top(self) -> Top {
+        if self.results.0.is_some() || self.paging.is_some() {
+            return Top::Page(RawPage {
+                results: self.results,
+                paging: self.paging,
+            });
         }
-        Err(whole_error) => {
-            // JSON Lines: one event per line.
+        if self.event.0.is_some() || self.request.0.is_some() {
+            return Top::Events(vec![Lenient(Some(RawEvent {
+                request: self.request,
+                performer: self.performer,
+                event: self.event,
+                event_time: self.event_time,
+            }))]);
+        }
+        Top::Other
+    }
+}
+
+/// Why a JSON error stops the read, in words that never quote the input.
+fn json_error(name: &str, e: &serde_json::Error) -> Error {
+    let what = match e.classify() {
+        serde_json::error::Category::Eof => "the file ends in the middle of the JSON (truncated?)".to_string(),
+        serde_json::error::Category::Syntax => {
+            let message = e.to_string();
+            format!("not JSON: {}", message.split(" at line ").next().unwrap_or(&message))
+        }
+        _ => "the JSON does not have the shape of Audit Log events".to_string(),
+    };
+    Error::Usage(format!(
+        "{name}:{}:{}: not Audit Log events: {what}",
+        e.line(),
+        e.column()
+    ))
+}
+
+/// The events of a text in any of the three shapes, each with its place (entry or line).
+fn events(name: &str, text_in: &str) -> Result<Vec<(usize, Option<RawEvent>)>, Error> {
+    let numbered = |events: Vec<Lenient<RawEvent>>| events.into_iter().enumerate().map(|(i, e)| (i + 1, e.0)).collect();
+    match serde_json::from_str::<Top>(text_in) {
+        Ok(Top::Events(events)) => Ok(numbered(events)),
+        Ok(Top::Page(page)) => match page.results.0 {
+            Some(events) => Ok(numbered(events)),
+            None => Ok(Vec::new()),
+        },
+        Ok(Top::Other) => Err(Error::Usage(format!(
+            "{name}: JSON, but not Audit Log events: expected the API's response (with `results`), an array of events, or one event per line"
+        ))),
+        // JSON Lines: one event per line; the first line must be one.
+        Err(whole) => {
             let mut out = Vec::new();
             for (i, line) in text_in.lines().enumerate() {
                 if line.trim().is_empty() {
                     continue;
                 }
-                match serde_json::from_str::<Value>(line) {
-                    Ok(v) => out.push((i + 1, v)),
-                    Err(e) if out.is_empty() && i == 0 => {
-                        return Err(Error::Usage(format!(
-                            "{name}:{}:{}: not Audit Log events: {}",
-                            whole_error.line(),
-                            whole_error.column(),
-                            first_words(&e.to_string())
-                        )));
-                    }
+                match serde_json::from_str::<Lenient<RawEvent>>(line) {
+                    Ok(e) => out.push((i + 1, e.0)),
+                    Err(_) if out.is_empty() => return Err(json_error(name, &whole)),
                     // A line that is not JSON is a counted skip.
-                    Err(_) => out.push((i + 1, Value::Null)),
+                    Err(_) => out.push((i + 1, None)),
                 }
             }
-            out
+            Ok(out)
         }
-    };
-    Ok(values)
-}
-
-fn first_words(message: &str) -> String {
-    message.split(" at line ").next().unwrap_or(message).to_string()
+    }
 }
 
 /// Why a row is skipped.
@@ -93,8 +215,8 @@ pub const NOT_AN_EVENT: &str = "not an event with `event.type` and `request.type
 pub fn parse(name: &str, text_in: &str, performer: Option<&str>) -> Result<Evidence, Error> {
     let mut evidence = Evidence::new(name, EvidenceKind::AuditLog);
     let mut rows: Vec<Row> = Vec::new();
-    for (place, v) in events(name, text_in)? {
-        match row(place, &v) {
+    for (place, e) in events(name, text_in)? {
+        match e.and_then(|e| row_of(place, e)) {
             Some(r) => rows.push(r),
             None => evidence.skipped.add(place, NOT_AN_EVENT),
         }
@@ -103,19 +225,25 @@ pub fn parse(name: &str, text_in: &str, performer: Option<&str>) -> Result<Evide
     Ok(evidence)
 }
 
-/// One event as a row, or `None` when it lacks `event.type` or `request.type`.
-pub fn row(place: usize, v: &Value) -> Option<Row> {
-    let event_type = text(v.pointer("/event/type"))?;
-    let request_type = text(v.pointer("/request/type"))?;
+fn row_of(place: usize, e: RawEvent) -> Option<Row> {
+    let request = e.request.0?;
+    let (performer_id, performer_type) = e.performer.0.map_or((None, None), |p| (p.id.0, p.kind.0));
     Some(Row {
         place,
-        request_id: text(v.pointer("/request/id")),
-        request_type,
-        performer_id: text(v.pointer("/performer/id")),
-        performer_type: text(v.pointer("/performer/type")),
-        event_type,
-        at: text(v.get("event_time")).and_then(|t| t.parse().ok()),
+        request_id: request.id.0.filter(|s| !s.is_empty()),
+        request_type: request.kind.0.filter(|s| !s.is_empty())?,
+        performer_id: performer_id.filter(|s| !s.is_empty()),
+        performer_type: performer_type.filter(|s| !s.is_empty()),
+        event_type: e.event.0?.kind.0.filter(|s| !s.is_empty())?,
+        at: e.event_time.0.and_then(|t| t.parse().ok()),
     })
+}
+
+/// One event of the API as a row (a live read's page), or `None` when it lacks
+/// `event.type` or `request.type`.
+pub fn row(place: usize, v: serde_json::Value) -> Option<Row> {
+    let e: Lenient<RawEvent> = serde_json::from_value(v).ok()?;
+    row_of(place, e.0?)
 }
 
 /// Audit log rows grouped by performer, read once and shared: an audit attributes them to
@@ -132,7 +260,11 @@ impl Performers {
         for r in rows {
             let e = by_id
                 .entry(r.performer_id.clone().unwrap_or_else(|| "(none)".into()))
-                .or_insert((r.performer_type.clone(), Vec::new()));
+                .or_insert((None, Vec::new()));
+            // An id that is ever an `api_key` is one (and is masked); else its first type.
+            if e.0.is_none() || r.performer_type.as_deref() == Some("api_key") {
+                e.0.clone_from(&r.performer_type);
+            }
             e.1.push(r);
         }
         Performers { by_id }
@@ -140,10 +272,10 @@ impl Performers {
 
     fn describe(id: &str, (kind, rows): &(Option<String>, Vec<Row>)) -> String {
         format!(
-            "{} ({}, {} rows)",
+            "{} ({}, {})",
             performer_label(id, kind.as_deref()),
-            kind.as_deref().unwrap_or("no type"),
-            rows.len()
+            kind.as_deref().map_or_else(|| "no type".to_string(), clean_line),
+            count(rows.len(), "row")
         )
     }
 
@@ -171,34 +303,40 @@ impl Performers {
                     format!(": {}", others.iter().take(5).cloned().collect::<Vec<_>>().join(", "))
                 };
                 evidence.notes.push(format!(
-                    "kept the {} rows of performer {} (--performer); left out {left_out} rows of {} other performers{list}",
-                    mine.map_or(0, |g| g.1.len()),
+                    "kept {} of performer {} (--performer); left out {} of {}{list}",
+                    count(mine.map_or(0, |g| g.1.len()), "row"),
                     performer_label(want, mine.and_then(|g| g.0.as_deref())),
-                    others.len(),
+                    count(left_out, "row"),
+                    count(others.len(), "other performer"),
                 ));
                 mine
             }
-            None if self.by_id.len() > 1 => {
-                let seen: Vec<String> = self.by_id.iter().take(8).map(|(id, g)| Self::describe(id, g)).collect();
-                return Err(Error::Usage(format!(
-                    "{}: the audit log holds rows of {} performers ({}); name the integration's caller with --performer ID (how Greenhouse attributes Harvest v3 calls is not documented, so grantlint never guesses)",
-                    evidence.name,
-                    self.by_id.len(),
-                    seen.join(", ")
-                )));
-            }
             None => {
-                let only = self.by_id.iter().next();
-                if let Some((id, g)) = only {
-                    evidence
-                        .notes
-                        .push(format!("every row is of one performer: {}", Self::describe(id, g)));
-                }
-                only.map(|(_, g)| g)
+                // The caller is always named, even when the log holds one performer: how
+                // Greenhouse attributes Harvest v3 calls is not documented.
+                let seen: Vec<String> = self.by_id.iter().take(8).map(|(id, g)| Self::describe(id, g)).collect();
+                let what = match self.by_id.len() {
+                    0 => "no rows with a performer".to_string(),
+                    1 => format!("the rows of 1 performer ({})", seen.join(", ")),
+                    n => format!("rows of {n} performers ({})", seen.join(", ")),
+                };
+                return Err(Error::Usage(format!(
+                    "{}: the audit log holds {what}; name the integration's caller with --performer ID (`audit_performer` in a config): how Greenhouse attributes Harvest v3 calls is not documented, so grantlint never guesses",
+                    evidence.name
+                )));
             }
         };
         requests_of(evidence, mine.map(|g| g.1.as_slice()).unwrap_or_default());
         Ok(())
+    }
+}
+
+/// "1 row", "2 rows".
+fn count(n: usize, what: &str) -> String {
+    if n == 1 {
+        format!("1 {what}")
+    } else {
+        format!("{n} {what}s")
     }
 }
 
@@ -212,12 +350,27 @@ pub fn from_rows(evidence: &mut Evidence, rows: Vec<Row>, performer: Option<&str
 /// API key" itself (auditlog.md section 1.1), so a long one is shown by its last four
 /// characters only.
 fn performer_label(id: &str, kind: Option<&str>) -> String {
-    let chars: Vec<char> = id.chars().collect();
-    if kind == Some("api_key") && chars.len() >= 16 {
+    let chars: Vec<char> = clean_line(id).chars().collect();
+    if matches!(kind, Some("api_key") | None) && chars.len() >= 16 {
         let tail: String = chars[chars.len() - 4..].iter().collect();
-        return format!("an API key ending in {tail}");
+        let what = if kind.is_some() { "an API key" } else { "a performer" };
+        return format!("{what} ending in {tail}");
     }
-    shorten(id)
+    shorten(&clean_line(id))
+}
+
+/// `harvest.greenhouse.io/v1/applications` (a host and a path, no scheme): Greenhouse's
+/// exact form of `request.type` is not documented.
+fn host_path(text: &str) -> Option<(Option<String>, String)> {
+    let (host, _) = text.split_once('/')?;
+    let looks_like_host = host.contains('.')
+        && host
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'-' || b == b':');
+    if !looks_like_host {
+        return None;
+    }
+    split_target(&format!("https://{text}"))
 }
 
 /// One request per request id: a Harvest URL in `request.type`, a read unless a data change
@@ -226,7 +379,12 @@ fn requests_of(evidence: &mut Evidence, rows: &[Row]) {
     let mut groups: BTreeMap<String, Vec<&Row>> = BTreeMap::new();
     let mut other: BTreeMap<String, usize> = BTreeMap::new();
     for r in rows {
-        let harvest = r.request_type.starts_with('/') || r.request_type.starts_with("http");
+        // A Harvest call: a `harvest_access` row whatever its `request.type` looks like, or a
+        // data change whose `request.type` is a URL (a UI action's is `controller#action`).
+        let url_like = r.request_type.starts_with('/')
+            || r.request_type.starts_with("http")
+            || host_path(&r.request_type).is_some();
+        let harvest = r.event_type == "harvest_access" || (r.event_type.starts_with("data_change") && url_like);
         if !harvest {
             let what = match r.event_type.as_str() {
                 "mcp_access" | "mcp_tool_call" => "MCP tool calls",
@@ -243,17 +401,20 @@ fn requests_of(evidence: &mut Evidence, rows: &[Row]) {
         let Some(first) = rows.iter().min_by_key(|r| r.place) else {
             continue;
         };
-        let Some((host, path)) = split_target(&first.request_type) else {
+        let target = split_target(&first.request_type).or_else(|| host_path(&first.request_type));
+        let Some((host, path)) = target else {
             evidence
                 .skipped
                 .add(first.place, "`request.type` is neither a path nor a URL");
             continue;
         };
         let has = |t: &str| rows.iter().any(|r| r.event_type == t);
+        // The row says "a write", not which verb: every plausible one, most likely first; the
+        // matcher takes the first the path has.
         let methods: Vec<&'static str> = if has("data_change_destroy") {
-            vec!["DELETE"]
+            vec!["DELETE", "PUT", "POST", "PATCH"]
         } else if has("data_change_create") {
-            vec!["POST"]
+            vec!["POST", "PUT", "PATCH"]
         } else if has("data_change_update") {
             vec!["PATCH", "PUT", "POST"]
         } else {
@@ -301,12 +462,12 @@ mod tests {
         assert_eq!(e.skipped.count, 1, "the row without event.type");
         assert_eq!(e.skipped.places[0].0, 5);
         assert!(
-            e.notes[0].contains("kept the 3 rows of performer client-1"),
+            e.notes[0].contains("kept 3 rows of performer client-1"),
             "{:?}",
             e.notes
         );
         assert!(
-            e.notes[0].contains("1 rows of 1 other performers: 99 (user, 1 rows)"),
+            e.notes[0].contains("1 row of 1 other performer: 99 (user, 1 row)"),
             "{:?}",
             e.notes
         );
@@ -336,11 +497,17 @@ mod tests {
     #[test]
     fn json_lines_and_arrays() {
         let lines = "{\"request\": {\"id\": \"a\", \"type\": \"/v3/applications\"}, \"performer\": {\"id\": \"c\"}, \"event\": {\"type\": \"harvest_access\"}}\nnot json\n";
-        let e = parse("a.jsonl", lines, None).unwrap();
+        assert!(parse("a.jsonl", lines, None).is_err(), "even one performer is named");
+        let e = parse("a.jsonl", lines, Some("c")).unwrap();
         assert_eq!(e.requests.len(), 1);
         assert_eq!(e.skipped.count, 1);
         let array = format!("[{}]", lines.lines().next().unwrap());
-        assert_eq!(parse("a.json", &array, None).unwrap().requests.len(), 1);
+        assert_eq!(parse("a.json", &array, Some("c")).unwrap().requests.len(), 1);
+        // Greenhouse's form of a Harvest URL is not documented: a host and a path, no scheme.
+        let bare = "[{\"request\": {\"id\": \"a\", \"type\": \"harvest.greenhouse.io/v1/applications\"}, \"performer\": {\"id\": \"c\"}, \"event\": {\"type\": \"harvest_access\"}}]";
+        let e = parse("a.json", bare, Some("c")).unwrap();
+        assert_eq!(e.requests[0].host.as_deref(), Some("harvest.greenhouse.io"));
+        assert_eq!(e.requests[0].path, "/v1/applications");
         assert!(parse("a.json", "{\"log\": 1}", None).is_err());
         assert!(parse("a.json", "garbage", None).is_err());
     }

@@ -6,17 +6,120 @@
 use serde::Deserialize;
 use serde::de::{self, IgnoredAny};
 
-use super::{Evidence, EvidenceKind, Observed, method, split_target};
+use super::{Evidence, EvidenceKind, NO_RESPONSE, Observed, method, split_target};
 use crate::error::Error;
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Default)]
+#[serde(default)]
 struct Har {
-    log: Option<Log>,
+    log: Lenient<Log>,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Default)]
+#[serde(default)]
 struct Log {
-    entries: Option<Vec<Entry>>,
+    entries: LenientList<Lenient<Entry>>,
+}
+
+/// A value that must be a list of `T` to mean anything: anything else is `None`, never an
+/// error (and never quoted).
+pub(super) struct LenientList<T>(pub(super) Option<Vec<T>>);
+
+impl<T> Default for LenientList<T> {
+    fn default() -> Self {
+        LenientList(None)
+    }
+}
+
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for LenientList<T> {
+    fn deserialize<D: de::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V<T>(std::marker::PhantomData<T>);
+        impl<'de, T: Deserialize<'de>> de::Visitor<'de> for V<T> {
+            type Value = LenientList<T>;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("any value")
+            }
+            fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<LenientList<T>, A::Error> {
+                let mut items = Vec::new();
+                while let Some(item) = seq.next_element::<T>()? {
+                    items.push(item);
+                }
+                Ok(LenientList(Some(items)))
+            }
+            fn visit_map<A: de::MapAccess<'de>>(self, mut map: A) -> Result<LenientList<T>, A::Error> {
+                while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+                Ok(LenientList(None))
+            }
+            fn visit_str<E: de::Error>(self, _: &str) -> Result<LenientList<T>, E> {
+                Ok(LenientList(None))
+            }
+            fn visit_i64<E: de::Error>(self, _: i64) -> Result<LenientList<T>, E> {
+                Ok(LenientList(None))
+            }
+            fn visit_u64<E: de::Error>(self, _: u64) -> Result<LenientList<T>, E> {
+                Ok(LenientList(None))
+            }
+            fn visit_f64<E: de::Error>(self, _: f64) -> Result<LenientList<T>, E> {
+                Ok(LenientList(None))
+            }
+            fn visit_bool<E: de::Error>(self, _: bool) -> Result<LenientList<T>, E> {
+                Ok(LenientList(None))
+            }
+            fn visit_unit<E: de::Error>(self) -> Result<LenientList<T>, E> {
+                Ok(LenientList(None))
+            }
+        }
+        d.deserialize_any(V(std::marker::PhantomData))
+    }
+}
+
+/// A value that must be a `T` (an object) to mean anything: anything else is `None`, never an
+/// error, and is never quoted (it may hold a token). `T`'s fields are lenient too, so an
+/// object always reads.
+pub(super) struct Lenient<T>(pub(super) Option<T>);
+
+impl<T> Default for Lenient<T> {
+    fn default() -> Self {
+        Lenient(None)
+    }
+}
+
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for Lenient<T> {
+    fn deserialize<D: de::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V<T>(std::marker::PhantomData<T>);
+        impl<'de, T: Deserialize<'de>> de::Visitor<'de> for V<T> {
+            type Value = Lenient<T>;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("any value")
+            }
+            fn visit_map<A: de::MapAccess<'de>>(self, map: A) -> Result<Lenient<T>, A::Error> {
+                T::deserialize(de::value::MapAccessDeserializer::new(map)).map(|t| Lenient(Some(t)))
+            }
+            fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<Lenient<T>, A::Error> {
+                while seq.next_element::<IgnoredAny>()?.is_some() {}
+                Ok(Lenient(None))
+            }
+            fn visit_str<E: de::Error>(self, _: &str) -> Result<Lenient<T>, E> {
+                Ok(Lenient(None))
+            }
+            fn visit_i64<E: de::Error>(self, _: i64) -> Result<Lenient<T>, E> {
+                Ok(Lenient(None))
+            }
+            fn visit_u64<E: de::Error>(self, _: u64) -> Result<Lenient<T>, E> {
+                Ok(Lenient(None))
+            }
+            fn visit_f64<E: de::Error>(self, _: f64) -> Result<Lenient<T>, E> {
+                Ok(Lenient(None))
+            }
+            fn visit_bool<E: de::Error>(self, _: bool) -> Result<Lenient<T>, E> {
+                Ok(Lenient(None))
+            }
+            fn visit_unit<E: de::Error>(self) -> Result<Lenient<T>, E> {
+                Ok(Lenient(None))
+            }
+        }
+        d.deserialize_any(V(std::marker::PhantomData))
+    }
 }
 
 #[derive(Deserialize, Default)]
@@ -24,8 +127,8 @@ struct Log {
 struct Entry {
     #[serde(rename = "startedDateTime")]
     started: Scalar,
-    request: Request,
-    response: Response,
+    request: Lenient<Request>,
+    response: Lenient<Response>,
 }
 
 #[derive(Deserialize, Default)]
@@ -43,7 +146,7 @@ struct Response {
 
 /// Any JSON value; a string or a number is kept as text, anything else is skipped unread.
 #[derive(Default)]
-struct Scalar(Option<String>);
+pub(super) struct Scalar(pub(super) Option<String>);
 
 impl<'de> Deserialize<'de> for Scalar {
     fn deserialize<D: de::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -87,36 +190,44 @@ impl<'de> Deserialize<'de> for Scalar {
 /// Read a HAR file. Not JSON, or JSON without `log.entries`, is an error that says where.
 pub fn parse(name: &str, text: &str) -> Result<Evidence, Error> {
     let har: Har = serde_json::from_str(text).map_err(|e| {
-        let what = if e.is_eof() {
-            "the file ends in the middle of the JSON (a truncated capture?)".to_string()
-        } else {
-            let message = e.to_string();
-            message.split(" at line ").next().unwrap_or(&message).to_string()
+        // Never the error's own words for a data error: serde quotes the offending value,
+        // and in a capture that may be a token.
+        let what = match e.classify() {
+            serde_json::error::Category::Eof => {
+                "the file ends in the middle of the JSON (a truncated capture?)".to_string()
+            }
+            serde_json::error::Category::Syntax => {
+                let message = e.to_string();
+                format!("not JSON: {}", message.split(" at line ").next().unwrap_or(&message))
+            }
+            serde_json::error::Category::Data | serde_json::error::Category::Io => {
+                "the JSON does not have the shape of a HAR file".to_string()
+            }
         };
         Error::Usage(format!("{name}:{}:{}: not a HAR file: {what}", e.line(), e.column()))
     })?;
-    let entries = har.log.and_then(|l| l.entries).ok_or_else(|| {
+    let entries = har.log.0.and_then(|l| l.entries.0).ok_or_else(|| {
         Error::Usage(format!(
-            "{name}: JSON, but not a HAR file: it has no `log.entries` (export the capture as HAR 1.2)"
+            "{name}: JSON, but not a HAR file: it has no `log.entries` list (export the capture as HAR 1.2)"
         ))
     })?;
     let mut evidence = Evidence::new(name, EvidenceKind::Har);
-    for (i, entry) in entries.into_iter().enumerate() {
+    for (i, slot) in entries.into_iter().enumerate() {
         let place = i + 1;
-        let Some(m) = entry.request.method.0.as_deref().and_then(method) else {
+        let Some(entry) = slot.0 else {
+            evidence.skipped.add(place, "not an entry (an object)");
+            continue;
+        };
+        let request = entry.request.0.unwrap_or_default();
+        let Some(m) = request.method.0.as_deref().and_then(method) else {
             evidence.skipped.add(place, "no request method grantlint knows");
             continue;
         };
-        let Some((host, path)) = entry.request.url.0.as_deref().and_then(split_target) else {
+        let Some((host, path)) = request.url.0.as_deref().and_then(split_target) else {
             evidence.skipped.add(place, "no http(s) request URL");
             continue;
         };
-        let status = entry
-            .response
-            .status
-            .0
-            .and_then(|s| s.parse::<u16>().ok())
-            .filter(|s| (100..600).contains(s));
+        let status = entry.response.0.and_then(|r| r.status.0).and_then(|s| status_of(&s));
         let at = entry.started.0.and_then(|t| t.parse().ok());
         evidence.requests.push(Observed {
             methods: vec![m],
@@ -128,4 +239,15 @@ pub fn parse(name: &str, text: &str) -> Result<Evidence, Error> {
         });
     }
     Ok(evidence)
+}
+
+/// A HAR status: 100-599 as is; 0 or a negative number (no response: a reset, a blocked
+/// request, a TLS failure) as [`NO_RESPONSE`]; anything else unknown.
+fn status_of(s: &str) -> Option<u16> {
+    let n: i64 = s.trim().parse().ok()?;
+    match n {
+        100..=599 => u16::try_from(n).ok(),
+        i64::MIN..=0 => Some(NO_RESPONSE),
+        _ => None,
+    }
 }

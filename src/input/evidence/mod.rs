@@ -49,6 +49,10 @@ impl EvidenceKind {
     }
 }
 
+/// The status of a request that got no response (HAR's 0 or -1): tried, not answered, so
+/// not use.
+pub const NO_RESPONSE: u16 = 0;
+
 /// One request the integration made, as a source saw it.
 #[derive(Debug, Clone)]
 pub struct Observed {
@@ -59,7 +63,8 @@ pub struct Observed {
     pub host: Option<String>,
     /// Without query or fragment.
     pub path: String,
-    /// `None` when the source does not say (a plain log line, an audit log row).
+    /// `None` when the source does not say (a plain log line, an audit log row);
+    /// [`NO_RESPONSE`] when it says there was none.
     pub status: Option<u16>,
     pub at: Option<Timestamp>,
     /// Its line or entry number in the source (1-based).
@@ -288,8 +293,12 @@ impl std::str::FromStr for Pace {
         let (n, secs) = s.split_once('/').ok_or_else(bad)?;
         let requests: u32 = n.trim().parse().map_err(|_| bad())?;
         let seconds: u32 = secs.trim().parse().map_err(|_| bad())?;
-        if requests == 0 || requests > 1000 || seconds > 3600 {
-            return Err(format!("{s:?}: N must be 1 to 1000 and SECONDS at most 3600"));
+        // A pace is a window of whole seconds and at most 10 requests a second in it: faster
+        // would be a flood, not a pace.
+        if requests == 0 || seconds == 0 || seconds > 3600 || requests > seconds.saturating_mul(10) {
+            return Err(format!(
+                "{s:?}: N must be 1 to 10 per second of the window, and SECONDS 1 to 3600"
+            ));
         }
         Ok(Pace { requests, seconds })
     }
@@ -307,8 +316,11 @@ pub fn keep_since(evidence: &mut Evidence, start: Timestamp) {
             super::clock::rfc3339(start)
         ));
     }
-    if let Some((_, end)) = evidence.covers() {
-        evidence.window = Some((start, end.max(start)));
+    // The evidence covers the window only when it reached back to its start (something was
+    // left out); else it covers what it holds, from its first request.
+    if let Some((first, end)) = evidence.covers() {
+        let from = if dropped > 0 { start } else { first.max(start) };
+        evidence.window = Some((from, end.max(from)));
     }
 }
 
@@ -334,8 +346,8 @@ mod tests {
             assert!(bad.parse::<Window>().is_err(), "{bad}");
         }
         assert_eq!("3/30".parse::<Pace>(), Ok(Pace::default()));
-        assert_eq!("5/0".parse::<Pace>().map(|p| p.seconds), Ok(0));
-        for bad in ["3", "0/30", "a/b", "3/-1", "3/99999"] {
+        assert_eq!("10/1".parse::<Pace>().map(|p| p.requests), Ok(10));
+        for bad in ["3", "0/30", "a/b", "3/-1", "3/99999", "5/0", "11/1", "301/30"] {
             assert!(bad.parse::<Pace>().is_err(), "{bad}");
         }
     }

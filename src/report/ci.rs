@@ -1,0 +1,198 @@
+//! The CI formats of `lint` and `diff` (GitHub annotations, SARIF, Markdown): each command
+//! turns its result into [`Problem`]s, each with its place in a file, and these render them.
+
+use std::io::Write;
+use std::path::Path;
+
+use serde_json::json;
+
+use super::sarif::fingerprint;
+use crate::finding::Level;
+use crate::input::sanitize::clean_line;
+
+/// Where grantlint's documentation lives (rules link to it).
+const HOME: &str = match option_env!("CARGO_PKG_REPOSITORY") {
+    Some(r) if !r.is_empty() => r,
+    _ => "https://github.com/grantlint/grantlint",
+};
+
+/// One thing a CI run reports, at a place in a file when it has one.
+#[derive(Debug, Clone)]
+pub struct Problem {
+    /// A rule id: a finding kind (`requires-everything`), or `invalid-profile`, `diff-added`...
+    pub rule: &'static str,
+    /// What the rule checks, once.
+    pub rule_help: &'static str,
+    pub level: Level,
+    /// Whether it fails the run.
+    pub fails: bool,
+    pub message: String,
+    /// The file it is about, as the user named it; `None` for a built-in profile.
+    pub file: Option<String>,
+    pub line: usize,
+    pub column: usize,
+}
+
+/// Escape data for a workflow command (GitHub's toolkit rules).
+fn data(s: &str) -> String {
+    s.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A")
+}
+
+fn property(s: &str) -> String {
+    data(s).replace(':', "%3A").replace(',', "%2C")
+}
+
+/// One `::error`/`::warning`/`::notice` per problem.
+pub fn github(problems: &[Problem], out: &mut dyn Write) -> std::io::Result<()> {
+    for p in problems {
+        let command = match (p.fails, p.level) {
+            (true, _) => "error",
+            (false, Level::Note) => "notice",
+            (false, _) => "warning",
+        };
+        let mut props = Vec::new();
+        if let Some(file) = &p.file {
+            props.push(format!("file={}", property(file)));
+            props.push(format!("line={}", p.line.max(1)));
+            props.push(format!("col={}", p.column.max(1)));
+        }
+        props.push(format!("title={}", property(&format!("grantlint {}", p.rule))));
+        writeln!(
+            out,
+            "::{command} {}::{}",
+            props.join(","),
+            data(&clean_line(&p.message))
+        )?;
+    }
+    Ok(())
+}
+
+/// A Markdown report: a verdict line and a table of the problems.
+pub fn markdown(title: &str, verdict: &str, problems: &[Problem], out: &mut dyn Write) -> std::io::Result<()> {
+    writeln!(out, "## {}\n", md(title))?;
+    writeln!(out, "**{verdict}**\n")?;
+    if problems.is_empty() {
+        return writeln!(out, "Nothing to report.");
+    }
+    writeln!(out, "| Level | Rule | Where | Message |\n|---|---|---|---|")?;
+    for p in problems {
+        let level = if p.fails { "error" } else { p.level.as_str() };
+        let at = match &p.file {
+            Some(f) => format!("`{}:{}`", md(f), p.line.max(1)),
+            None => "built-in".to_string(),
+        };
+        writeln!(out, "| {level} | `{}` | {at} | {} |", p.rule, md(&p.message))?;
+    }
+    Ok(())
+}
+
+/// Text in a Markdown table cell: one line, no table or HTML syntax.
+fn md(s: &str) -> String {
+    clean_line(s)
+        .replace('|', "\\|")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('`', "'")
+}
+
+/// `invalid-profile` as a SARIF rule name: `InvalidProfile`.
+fn pascal(id: &str) -> String {
+    id.split('-')
+        .map(|w| {
+            let mut c = w.chars();
+            c.next()
+                .map(|f| f.to_ascii_uppercase().to_string() + c.as_str())
+                .unwrap_or_default()
+        })
+        .collect()
+}
+
+/// A file's SARIF artifact location: relative to the working directory when it is a relative
+/// path, else an absolute `file://` URI.
+fn artifact(file: &str) -> serde_json::Value {
+    let path = Path::new(file);
+    let encode = |s: &str| {
+        s.replace('%', "%25")
+            .replace(' ', "%20")
+            .replace('#', "%23")
+            .replace('?', "%3F")
+    };
+    if path.is_absolute() {
+        json!({ "uri": format!("file://{}", encode(&path.to_string_lossy())) })
+    } else {
+        json!({ "uri": encode(&file.replace('\\', "/")), "uriBaseId": "%SRCROOT%" })
+    }
+}
+
+/// A SARIF 2.1.0 log of the problems of one command (`grantlint lint`, `grantlint diff`).
+pub fn sarif(command: &str, problems: &[Problem], out: &mut dyn Write) -> std::io::Result<()> {
+    let mut rules: Vec<(&str, &str)> = problems.iter().map(|p| (p.rule, p.rule_help)).collect();
+    rules.sort_unstable();
+    rules.dedup_by_key(|r| r.0);
+    let rule_index = |id: &str| rules.iter().position(|r| r.0 == id).unwrap_or(0);
+    let results: Vec<serde_json::Value> = problems
+        .iter()
+        .map(|p| {
+            let level = match (p.fails, p.level) {
+                (true, _) => "error",
+                (false, Level::Note) => "note",
+                (false, _) => "warning",
+            };
+            let mut r = json!({
+                "ruleId": p.rule,
+                "ruleIndex": rule_index(p.rule),
+                "level": level,
+                "message": { "text": clean_line(&p.message) },
+                "partialFingerprints": {
+                    "grantlint/v1": fingerprint(&[command, p.rule, p.file.as_deref().unwrap_or("built-in"), &p.message]),
+                },
+            });
+            if let Some(file) = &p.file {
+                r["locations"] = json!([{
+                    "physicalLocation": {
+                        "artifactLocation": artifact(file),
+                        "region": { "startLine": p.line.max(1), "startColumn": p.column.max(1) },
+                    }
+                }]);
+            }
+            r
+        })
+        .collect();
+    let cwd = std::env::current_dir()
+        .map(|d| format!("file://{}/", d.to_string_lossy().trim_end_matches('/')))
+        .unwrap_or_else(|_| "file:///".into());
+    let doc = json!({
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [{
+            "tool": { "driver": {
+                "name": "grantlint",
+                "version": env!("CARGO_PKG_VERSION"),
+                "informationUri": HOME,
+                "rules": rules.iter().map(|(id, help)| json!({
+                    "id": id,
+                    "name": pascal(id),
+                    "shortDescription": { "text": help },
+                    "fullDescription": { "text": help },
+                    "helpUri": format!("{HOME}#finding-kinds"),
+                })).collect::<Vec<_>>(),
+            }},
+            "automationDetails": { "id": format!("grantlint/{command}/") },
+            "originalUriBaseIds": { "%SRCROOT%": { "uri": cwd } },
+            "results": results,
+        }],
+    });
+    serde_json::to_writer_pretty(&mut *out, &doc)?;
+    writeln!(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rule_names_are_pascal_case() {
+        assert_eq!(pascal("invalid-profile"), "InvalidProfile");
+        assert_eq!(pascal("no-v3-equivalent"), "NoV3Equivalent");
+    }
+}
