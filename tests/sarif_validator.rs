@@ -224,6 +224,49 @@ fn microsofts_sarif_validator_accepts_every_sarif_grantlint_writes() {
     assert_eq!(code, 1, "{stderr}");
     files.push(side);
 
+    // lint and diff: built-in profiles (flagged purpose-jobs), user profiles inside and outside
+    // the working directory (one with a published variant, one invalid), profiles and grants.
+    let variant = write(
+        &far,
+        "variant.yaml",
+        "name: X\napi: harvest-v1\nsource: https://x.example/a\nreviewed: 2026-01-01\npermissions:\n  - \"GET: Retrieve Candidates\"\n",
+    );
+    let invalid = write(
+        &far,
+        "invalid.yaml",
+        "name: X\napi: harvest-v1\npermissions:\n  - \"GET: Retrieve Departments\"\n",
+    );
+    files.push(sarif(o, "lint-builtin", grantlint().args(["lint", "profiles/"]), 1));
+    files.push(sarif(
+        o,
+        "lint-user",
+        grantlint()
+            .arg("lint")
+            .arg(&near_relative)
+            .arg(&far_profile)
+            .arg(&variant)
+            .arg(&invalid),
+        2,
+    ));
+    files.push(sarif(
+        o,
+        "diff-profiles",
+        grantlint().args(["diff", "jobtarget"]).arg(&far_profile),
+        1,
+    ));
+    files.push(sarif(
+        o,
+        "diff-grants",
+        grantlint().args(["diff", "examples/grants/jobtarget-exact.yaml", OVERGRANTED]),
+        1,
+    ));
+    files.push(sarif(
+        o,
+        "diff-none",
+        grantlint().args(["diff", "seekout"]).arg(&near_relative),
+        0,
+    ));
+
     // The waived, expired and outside-cwd cases are really in the set.
     let text = |name: &str| std::fs::read_to_string(o.join(format!("{name}.sarif"))).unwrap();
     assert!(text("audit-waivers").contains("\"suppressions\""));
@@ -237,9 +280,23 @@ fn microsofts_sarif_validator_accepts_every_sarif_grantlint_writes() {
     assert!(text("user-inside").contains("seekout%20copy.yaml\""));
     assert!(!text("user-inside").contains("file://"));
 
+    assert!(text("lint-user").contains("published-variant") && text("lint-user").contains("invalid-profile"));
+
     let found = validate(&files);
     let bad = problems(&found);
     assert!(bad.is_empty(), "the SARIF validator objects: {bad:#?}");
+
+    // Every rule of every log links to a section of docs/findings.md.
+    let docs = std::fs::read_to_string(root().join("docs/findings.md")).unwrap();
+    for f in &files {
+        let v: Value = serde_json::from_str(&std::fs::read_to_string(f).unwrap()).unwrap();
+        for rule in v["runs"][0]["tool"]["driver"]["rules"].as_array().unwrap() {
+            let uri = rule["helpUri"].as_str().unwrap();
+            let anchor = uri.rsplit_once("docs/findings.md#").unwrap().1;
+            assert_eq!(anchor, rule["id"], "{}", f.display());
+            assert!(docs.contains(&format!("\n## {anchor}\n")), "no section for {anchor}");
+        }
+    }
 }
 
 /// The validator is known to work: it reports what grantlint used to write (a rule `name`
@@ -322,5 +379,6 @@ fn rules_carry_names_descriptions_and_help_pages() {
             "docs/findings.md lacks or has a stale section:\n{section}"
         );
     }
-    assert_eq!(docs.matches("\n## ").count(), rules.len(), "one section per kind");
+    // One section per kind, and three for the rules only lint and diff report.
+    assert_eq!(docs.matches("\n## ").count(), rules.len() + 3);
 }

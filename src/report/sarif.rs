@@ -51,7 +51,7 @@ fn repository() -> &'static str {
 }
 
 /// The first sentence of a description.
-fn first_sentence(text: &str) -> &str {
+pub fn first_sentence(text: &str) -> &str {
     text.find(". ").map_or(text, |i| &text[..=i])
 }
 
