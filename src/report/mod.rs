@@ -17,6 +17,7 @@ pub mod lint;
 pub mod markdown;
 pub mod profiles;
 pub mod sarif;
+pub mod settings;
 pub mod table;
 pub mod usage;
 pub mod words;
