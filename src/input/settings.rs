@@ -174,86 +174,25 @@ pub fn effective(
     overrides: &Overrides,
     env_set: &dyn Fn(&str) -> bool,
 ) -> Effective {
-    let keys: Keys = config
-        .and_then(|c| spanned::from_toml(&c.src.text).ok())
-        .unwrap_or_default();
-    let at = |s: &Option<Spanned<toml::Value>>| {
-        let (c, s) = (config?, s.as_ref()?);
-        Some(Provenance::File {
-            path: c.src.name.clone(),
-            line: c.src.line_of(s.span.offset()),
-        })
+    let file = FileKeys {
+        config,
+        keys: config
+            .and_then(|c| spanned::from_toml(&c.src.text).ok())
+            .unwrap_or_default(),
     };
-    let policy = config.map(|c| c.policy).unwrap_or_default();
-    let pk = keys.policy.unwrap_or_default();
-    let mut settings = vec![profile_dirs(config, overrides, at(&keys.profile_dirs))];
-    let url = |key, given, file: Option<&String>, line, default: &str| url_setting(key, given, file.zip(line), default);
-    settings.push(url(
-        "auth_url",
-        &overrides.auth_url,
-        config.and_then(|c| c.auth_url.as_ref()),
-        at(&keys.auth_url),
-        DEFAULT_AUTH_URL,
-    ));
-    settings.push(url(
-        "base_url",
-        &overrides.base_url,
-        config.and_then(|c| c.base_url.as_ref()),
-        at(&keys.base_url),
-        DEFAULT_BASE_URL,
-    ));
-    settings.push(url(
-        "audit_url",
-        &overrides.audit_url,
-        config.and_then(|c| c.audit_url.as_ref()),
-        at(&keys.audit_url),
-        DEFAULT_AUDIT_URL,
-    ));
-    let concurrency = config.and_then(|c| c.concurrency);
+    let mut settings = vec![profile_dirs(&file, overrides)];
+    settings.extend(endpoints(&file, overrides));
     settings.push(pick(
         "concurrency",
         &overrides.concurrency,
-        concurrency.as_ref().zip(at(&keys.concurrency)),
+        config
+            .and_then(|c| c.concurrency.as_ref())
+            .zip(file.at(&file.keys.concurrency)),
         DEFAULT_CONCURRENCY,
         |v| (*v).into(),
     ));
-    settings.push(boolean(
-        "policy.fail_on_missing",
-        overrides.no_fail_on_missing.then_some((false, "--no-fail-on-missing")),
-        at(&pk.fail_on_missing).map(|f| (policy.fail_on_missing, f)),
-        true,
-    ));
-    let excess_file = pk
-        .fail_on_excess
-        .as_ref()
-        .and_then(|s| s.value.as_str().map(str::to_string));
-    settings.push(pick(
-        "policy.fail_on_excess",
-        &overrides.fail_on_excess,
-        excess_file.as_ref().zip(at(&pk.fail_on_excess)),
-        "low".to_string(),
-        |v| v.as_str().into(),
-    ));
-    settings.push(boolean(
-        "policy.fail_on_unused",
-        overrides.fail_on_unused.then_some((true, "--fail-on-unused")),
-        at(&pk.fail_on_unused).map(|f| (policy.fail_on_unused, f)),
-        false,
-    ));
-    settings.push(listed(
-        "allow_hosts",
-        overrides
-            .allow_hosts
-            .as_ref()
-            .map(|g| (g.value.clone(), g.from.clone())),
-    ));
-    let files = overrides.allow_secret_files.as_ref().map(|g| {
-        (
-            g.value.iter().map(|p| p.display().to_string()).collect(),
-            g.from.clone(),
-        )
-    });
-    settings.push(listed("allow_secret_files", files));
+    settings.extend(policy(&file, overrides));
+    settings.extend(trust(overrides));
     Effective {
         schema: "grantlint.config.v1",
         config: config_file(located, search),
@@ -263,13 +202,92 @@ pub fn effective(
     }
 }
 
-fn url_setting(
-    key: &'static str,
-    given: &Option<Given<String>>,
-    file: Option<(&String, Provenance)>,
-    default: &str,
-) -> Setting {
-    pick(key, given, file, default.to_string(), |v| v.as_str().into())
+/// The config and the lines of the keys it sets.
+struct FileKeys<'a> {
+    config: Option<&'a Config>,
+    keys: Keys,
+}
+
+impl FileKeys<'_> {
+    /// The config line of a key it sets.
+    fn at(&self, key: &Option<Spanned<toml::Value>>) -> Option<Provenance> {
+        let (c, k) = (self.config?, key.as_ref()?);
+        Some(Provenance::File {
+            path: c.src.name.clone(),
+            line: c.src.line_of(k.span.offset()),
+        })
+    }
+}
+
+fn endpoints(file: &FileKeys, o: &Overrides) -> [Setting; 3] {
+    let url = |key, given: &Option<Given<String>>, value: Option<&String>, at, default: &str| {
+        pick(key, given, value.zip(at), default.to_string(), |v| v.as_str().into())
+    };
+    let c = file.config;
+    [
+        url(
+            "auth_url",
+            &o.auth_url,
+            c.and_then(|c| c.auth_url.as_ref()),
+            file.at(&file.keys.auth_url),
+            DEFAULT_AUTH_URL,
+        ),
+        url(
+            "base_url",
+            &o.base_url,
+            c.and_then(|c| c.base_url.as_ref()),
+            file.at(&file.keys.base_url),
+            DEFAULT_BASE_URL,
+        ),
+        url(
+            "audit_url",
+            &o.audit_url,
+            c.and_then(|c| c.audit_url.as_ref()),
+            file.at(&file.keys.audit_url),
+            DEFAULT_AUDIT_URL,
+        ),
+    ]
+}
+
+fn policy(file: &FileKeys, o: &Overrides) -> [Setting; 3] {
+    let policy = file.config.map(|c| c.policy).unwrap_or_default();
+    let empty = PolicyKeys::default();
+    let pk = file.keys.policy.as_ref().unwrap_or(&empty);
+    let excess = pk
+        .fail_on_excess
+        .as_ref()
+        .and_then(|s| s.value.as_str().map(str::to_string));
+    [
+        boolean(
+            "policy.fail_on_missing",
+            o.no_fail_on_missing.then_some((false, "--no-fail-on-missing")),
+            file.at(&pk.fail_on_missing).map(|f| (policy.fail_on_missing, f)),
+            true,
+        ),
+        pick(
+            "policy.fail_on_excess",
+            &o.fail_on_excess,
+            excess.as_ref().zip(file.at(&pk.fail_on_excess)),
+            "low".to_string(),
+            |v| v.as_str().into(),
+        ),
+        boolean(
+            "policy.fail_on_unused",
+            o.fail_on_unused.then_some((true, "--fail-on-unused")),
+            file.at(&pk.fail_on_unused).map(|f| (policy.fail_on_unused, f)),
+            false,
+        ),
+    ]
+}
+
+/// What the person running grantlint allows a config beyond Greenhouse (never the config).
+fn trust(o: &Overrides) -> [Setting; 2] {
+    let hosts = o.allow_hosts.as_ref().map(|g| (g.value.clone(), g.from.clone()));
+    let files = o.allow_secret_files.as_ref().map(|g| {
+        let paths = g.value.iter().map(|p| p.display().to_string()).collect();
+        (paths, g.from.clone())
+    });
+    [listed("allow_hosts", hosts), listed("allow_secret_files", files)]
 }
 
 /// Flag > environment (already folded into `given`) > file > default.
@@ -311,17 +329,17 @@ fn listed(key: &'static str, given: Option<(Vec<String>, Provenance)>) -> Settin
 }
 
 /// `--profile-dir` directories come before the config's `profile_dirs`.
-fn profile_dirs(config: Option<&Config>, overrides: &Overrides, file: Option<Provenance>) -> Setting {
+fn profile_dirs(file: &FileKeys, overrides: &Overrides) -> Setting {
     let mut dirs: Vec<String> = overrides.profile_dirs.iter().map(|d| d.display().to_string()).collect();
-    let from = match (&file, dirs.is_empty()) {
+    let at = file.at(&file.keys.profile_dirs);
+    let from = match (&at, dirs.is_empty()) {
         (Some(f), true) => f.clone(),
         (_, false) => Provenance::flag("--profile-dir"),
         (None, true) => Provenance::Default,
     };
-    if let (Some(c), Some(_)) = (config, &file) {
+    if let (Some(c), Some(listed)) = (file.config, &file.keys.profile_dirs) {
         let base = c.path.parent().unwrap_or(Path::new(""));
-        let raw: Keys = spanned::from_toml(&c.src.text).unwrap_or_default();
-        if let Some(toml::Value::Array(list)) = raw.profile_dirs.map(|s| s.value) {
+        if let toml::Value::Array(list) = &listed.value {
             dirs.extend(
                 list.iter()
                     .filter_map(|v| v.as_str())
