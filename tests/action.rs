@@ -416,6 +416,38 @@ fn an_input_error_exits_2_and_the_summary_says_so() {
 }
 
 #[test]
+fn a_report_larger_than_a_job_summary_holds_is_cut_at_a_line_end_and_says_so() {
+    let r = Runner::new();
+    // A stand-in grantlint that writes a 2 MB Markdown report of numbered lines and fails.
+    let bin = r.path("big-grantlint");
+    std::fs::write(
+        &bin,
+        r#"#!/usr/bin/env bash
+for a in "$@"; do case "$a" in markdown=*) md=${a#markdown=} ;; esac; done
+awk 'BEGIN { for (i = 1; i <= 40000; i++) printf "| line %05d | %s |\n", i, "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxx" }' >"$md"
+exit 1
+"#,
+    )
+    .unwrap();
+    make_executable(&bin);
+    let (code, stdout, stderr) = exec(r.run_step("audit").env("GRANTLINT_BIN", &bin));
+    assert_eq!(code, 1, "{stdout}{stderr}");
+    let summary = r.summary();
+    assert!(summary.len() <= 1024 * 1024, "{} bytes", summary.len());
+    assert!(summary.len() > 900_000, "{} bytes", summary.len());
+    let (report, note) = summary.split_once("\n\n**The report is cut here**").expect("the note");
+    assert!(note.contains("`markdown` output"), "{note}");
+    let last = report.lines().last().unwrap();
+    assert!(
+        last.starts_with("| line ") && last.ends_with(" |"),
+        "cut mid-line: {last:?}"
+    );
+    assert!(stdout.contains("::warning"), "{stdout}");
+    let whole = std::fs::read_to_string(&r.outputs()["markdown"]).unwrap();
+    assert_eq!(whole.lines().count(), 40000);
+}
+
+#[test]
 fn the_sarif_file_is_written_when_asked_even_to_a_path_with_spaces() {
     let r = Runner::new();
     let sarif = r.path("reports dir/grant lint.sarif");

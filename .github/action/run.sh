@@ -57,8 +57,18 @@ fi
 code=$?
 
 summary=${GITHUB_STEP_SUMMARY:-/dev/null}
+# A job summary holds at most 1 MiB per step; past that GitHub drops all of it. A larger
+# report is cut at a line end below the limit, and says where the whole one is.
+limit=1000000
 if [ -s "$markdown" ]; then
-    cat "$markdown" >>"$summary"
+    if [ "$(wc -c <"$markdown")" -le "$limit" ]; then
+        cat "$markdown" >>"$summary"
+    else
+        head -c "$((limit - 2000))" "$markdown" | sed '$d' >>"$summary"
+        # shellcheck disable=SC2016 # the backquotes are Markdown
+        printf '\n\n**The report is cut here**: a job summary holds at most 1 MiB. The whole report is the file named by the `markdown` output of this step; upload it as an artifact, or add `--output html=PATH`.\n' >>"$summary"
+        echo "::warning title=grantlint action::the Markdown report is larger than a job summary holds (1 MiB): the summary shows its beginning"
+    fi
     output markdown "$markdown"
 else
     case "$code" in
