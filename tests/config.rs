@@ -324,6 +324,7 @@ expires = 2027-01-31
     let args = ["--fail-on-excess", "high", "--allow-host", "proxy.internal"];
     let (code, v, stderr) = config_json(t.path(), &env, &args);
     assert_eq!(code, 0, "{stderr}");
+    assert_eq!(v["schema"], "grantlint.settings.v1");
     let from = |key: &str| setting(&v, key)["from"].clone();
     let value = |key: &str| setting(&v, key)["value"].clone();
     use serde_json::json;

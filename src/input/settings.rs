@@ -5,6 +5,7 @@
 
 use std::path::{Path, PathBuf};
 
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use super::config::{Config, CredentialInput, SecretFrom, ValueFrom};
@@ -18,7 +19,7 @@ use crate::greenhouse::endpoint::{DEFAULT_AUTH_URL, DEFAULT_BASE_URL};
 pub const DEFAULT_CONCURRENCY: usize = 8;
 
 /// Where a setting's value came from.
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, PartialEq, Eq, JsonSchema)]
 #[serde(tag = "kind", rename_all = "lowercase")]
 pub enum Provenance {
     /// A command-line flag (`--auth-url`).
@@ -72,7 +73,7 @@ pub struct Overrides {
 }
 
 /// One effective setting.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct Setting {
     pub key: &'static str,
     pub value: serde_json::Value,
@@ -80,7 +81,7 @@ pub struct Setting {
 }
 
 /// The config file of the run.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct ConfigFile {
     /// `None` when none was named or found.
     pub path: Option<String>,
@@ -95,7 +96,7 @@ pub struct ConfigFile {
 }
 
 /// Where a credential's value comes from, never the value of a secret.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, JsonSchema)]
 #[serde(tag = "from", rename_all = "lowercase")]
 pub enum ValueSource {
     /// In the config itself (client ids only; they are not secret).
@@ -107,7 +108,7 @@ pub enum ValueSource {
 }
 
 /// A credential of the config.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct CredentialView {
     pub name: String,
     pub from: Provenance,
@@ -127,7 +128,7 @@ pub struct CredentialView {
 }
 
 /// A waiver of the config.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct WaiverView {
     pub credential: String,
     pub kind: &'static str,
@@ -136,8 +137,9 @@ pub struct WaiverView {
     pub from: Provenance,
 }
 
-/// Everything `grantlint config` shows (`grantlint.config.v1`).
-#[derive(Debug, Clone, Serialize)]
+/// Everything `grantlint config` shows (`grantlint.settings.v1`; `grantlint.config` would
+/// read as the schema of the config file itself).
+#[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct Effective {
     pub schema: &'static str,
     pub config: ConfigFile,
@@ -194,7 +196,7 @@ pub fn effective(
     settings.extend(policy(&file, overrides));
     settings.extend(trust(overrides));
     Effective {
-        schema: "grantlint.config.v1",
+        schema: "grantlint.settings.v1",
         config: config_file(located, search),
         settings,
         credentials: config.map(|c| credentials(c, env_set)).unwrap_or_default(),

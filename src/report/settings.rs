@@ -9,7 +9,7 @@ use super::table::new_table;
 use crate::input::sanitize::clean_line;
 use crate::input::settings::{Effective, ValueSource};
 
-/// As JSON (`grantlint.config.v1`).
+/// As JSON (`grantlint.settings.v1`).
 pub fn json(e: &Effective, out: &mut dyn Write) -> std::io::Result<()> {
     serde_json::to_writer_pretty(&mut *out, e)?;
     writeln!(out)
