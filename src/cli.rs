@@ -50,6 +50,12 @@ pub enum Command {
     Catalog(CatalogArgs),
     /// List or show built-in and user profiles.
     Profiles(ProfilesArgs),
+    /// Show the effective settings and where each came from (flag, environment, config, default).
+    ///
+    /// The settings `audit` would use, each with its source: a flag, an environment variable,
+    /// a line of the config, or grantlint's default; which config file was used and how it was
+    /// found. Secrets are named by their variable or file, never shown.
+    Config(ConfigArgs),
     /// Print the JSON Schema of profiles (default), the config or a JSON report.
     Schema(SchemaArgs),
     /// Print a shell completion script.
@@ -318,8 +324,9 @@ pub struct TrustArgs {
 
 #[derive(Debug, Args)]
 pub struct AuditArgs {
-    /// The config [default: ./grantlint.toml].
-    #[arg(long, value_name = "FILE", env = "GRANTLINT_CONFIG")]
+    /// The config [default: $GRANTLINT_CONFIG, else the first grantlint.toml,
+    /// .grantlint.toml or .config/grantlint.toml here or in a parent, up to the repository root].
+    #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
 
     /// Audit only this credential of the config (repeatable).
@@ -374,6 +381,48 @@ pub struct AuditArgs {
 
     #[command(flatten)]
     pub probe: ProbeArgs,
+}
+
+/// `grantlint config`: the flags of `audit` that change a setting. Their environment
+/// variables are read by the command itself, so it can say which of the two a value came from.
+#[derive(Debug, Args)]
+pub struct ConfigArgs {
+    /// The config [default: $GRANTLINT_CONFIG, else the first grantlint.toml,
+    /// .grantlint.toml or .config/grantlint.toml here or in a parent, up to the repository root].
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    #[command(flatten)]
+    pub dirs: ProfileDirs,
+    /// Greenhouse's OAuth server [env: GRANTLINT_AUTH_URL].
+    #[arg(long, value_name = "URL")]
+    pub auth_url: Option<String>,
+    /// The Harvest API [env: GRANTLINT_BASE_URL].
+    #[arg(long, value_name = "URL")]
+    pub base_url: Option<String>,
+    /// The Audit Log API [env: GRANTLINT_AUDIT_URL].
+    #[arg(long, value_name = "URL")]
+    pub audit_url: Option<String>,
+    /// How many credentials to check at once.
+    #[arg(long, value_name = "N")]
+    pub concurrency: Option<usize>,
+    /// Fail on excess grants at or above this risk [env: GRANTLINT_FAIL_ON_EXCESS].
+    #[arg(long, value_name = "LEVEL")]
+    pub fail_on_excess: Option<ExcessThreshold>,
+    /// Report missing grants without failing on them.
+    #[arg(long)]
+    pub no_fail_on_missing: bool,
+    /// Report unused grants as failing.
+    #[arg(long)]
+    pub fail_on_unused: bool,
+    /// Let the config send credentials to HOST (repeatable) [env: GRANTLINT_ALLOW_HOSTS].
+    #[arg(long = "allow-host", value_name = "HOST", value_delimiter = ',')]
+    pub hosts: Vec<String>,
+    /// Let the config read a client secret from FILE (repeatable) [env: GRANTLINT_ALLOW_SECRET_FILES].
+    #[arg(long = "allow-secret-file", value_name = "FILE", value_delimiter = ',')]
+    pub secret_files: Vec<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = ListFormat::Table)]
+    pub format: ListFormat,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -515,6 +515,7 @@ fn help_of_every_subcommand_is_stable() {
         "infer",
         "catalog",
         "profiles",
+        "config",
         "schema",
         "completions",
     ] {

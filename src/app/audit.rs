@@ -9,13 +9,14 @@ use super::{clock, evidence, live};
 use crate::cli::{AuditArgs, OutputSpec};
 use crate::error::Error;
 use crate::input::clock::Clock;
-use crate::input::config::{self, Config, CredentialInput, Trust};
+use crate::input::config::{Config, CredentialInput, Trust};
+use crate::input::discovery::{self, Origin};
 use crate::input::secrets;
 use crate::report::emit::{Emitter, Tally};
 use crate::report::{Format, Style};
 use crate::runner::{self, AuditEvidence, AuditPlan};
 
-const DEFAULT_CONCURRENCY: usize = 8;
+use crate::input::settings::DEFAULT_CONCURRENCY;
 
 /// Keep only the `--credential` entries (all when none is named), and their waivers.
 fn only(config: &mut Config, names: &[String]) -> Result<(), Error> {
@@ -43,7 +44,7 @@ fn only(config: &mut Config, names: &[String]) -> Result<(), Error> {
 
 pub fn run(args: AuditArgs, style: Style, out: &mut dyn Write) -> Result<u8, Error> {
     let clock = clock()?;
-    let path = config::locate(args.config.as_deref())?;
+    let path = config_path(args.config.as_deref())?;
     let trust = Trust {
         hosts: args.trust.hosts.clone(),
         secret_files: args.trust.secret_files.clone(),
@@ -103,6 +104,21 @@ pub fn run(args: AuditArgs, style: Style, out: &mut dyn Write) -> Result<u8, Err
         audited_line(&tally, &config, out)?;
     }
     Ok(code)
+}
+
+/// `--config`, `GRANTLINT_CONFIG` or the discovered file; a config that was not named on the
+/// command line is named on stderr, so a run never uses a file its reader did not expect.
+fn config_path(flag: Option<&std::path::Path>) -> Result<std::path::PathBuf, Error> {
+    let env = discovery::Env::from_process()?;
+    let located = discovery::locate(flag, &env)?.ok_or_else(|| discovery::not_found(&discovery::search(&env)))?;
+    if located.origin != Origin::Flag {
+        eprintln!(
+            "grantlint: config {} ({})",
+            crate::input::sanitize::clean_line(&located.path.display().to_string()),
+            located.origin.describe()
+        );
+    }
+    Ok(located.path)
 }
 
 /// What every credential's usage evidence shares: the hosts, and the Audit Log read once by

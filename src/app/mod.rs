@@ -5,6 +5,7 @@
 mod audit;
 mod catalog;
 mod check;
+mod config;
 mod diff;
 mod evidence;
 mod explain;
@@ -38,6 +39,7 @@ pub fn run(cli: Cli) -> Result<ExitCode, Error> {
         Command::Infer(args) => infer::run(args, &mut out)?,
         Command::Catalog(args) => catalog::run(args, style, &mut out)?,
         Command::Profiles(args) => profiles::run(args, style, &mut out)?,
+        Command::Config(args) => config::run(args, style, &mut out)?,
         Command::Diff(args) => diff::run(args, style, &mut out)?,
         Command::Migrate(args) => migrate::run(args, &mut out)?,
         Command::Completions { shell } => {

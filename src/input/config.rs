@@ -424,23 +424,6 @@ fn canonical(path: &Path) -> PathBuf {
     }
 }
 
-/// The config file: `--config`, else `./grantlint.toml`.
-pub fn locate(flag: Option<&Path>) -> Result<PathBuf, Error> {
-    match flag {
-        Some(p) => Ok(p.to_path_buf()),
-        None => {
-            let p = PathBuf::from("grantlint.toml");
-            if p.is_file() {
-                Ok(p)
-            } else {
-                Err(Error::Usage(
-                    "no grantlint.toml in this directory; pass --config FILE".into(),
-                ))
-            }
-        }
-    }
-}
-
 impl Config {
     /// Load and validate. `extra_dirs` (from `--profile-dir`) come before the config's own.
     pub fn load(path: &Path, extra_dirs: &[PathBuf], trust: &Trust) -> Result<Config, Error> {

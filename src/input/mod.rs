@@ -4,6 +4,7 @@
 
 pub mod clock;
 pub mod config;
+pub mod discovery;
 pub mod evidence;
 pub mod grants;
 pub mod library;
@@ -13,6 +14,7 @@ pub mod probe;
 pub mod profile;
 pub mod sanitize;
 pub mod secrets;
+pub mod settings;
 pub mod source;
 pub mod spanned;
 pub mod token;

@@ -18,6 +18,7 @@ pub mod lint;
 pub mod markdown;
 pub mod profiles;
 pub mod sarif;
+pub mod settings;
 pub mod table;
 pub mod usage;
 pub mod words;

@@ -1,0 +1,99 @@
+//! `grantlint config`: the effective settings, each with where it came from.
+
+use std::io::Write;
+
+use comfy_table::Cell;
+
+use super::Style;
+use super::table::new_table;
+use crate::input::sanitize::clean_line;
+use crate::input::settings::{Effective, ValueSource};
+
+/// As JSON (`grantlint.settings.v1`).
+pub fn json(e: &Effective, out: &mut dyn Write) -> std::io::Result<()> {
+    serde_json::to_writer_pretty(&mut *out, e)?;
+    writeln!(out)
+}
+
+/// A JSON value as one line for people: strings bare, lists comma-separated.
+fn plain(v: &serde_json::Value) -> String {
+    match v {
+        serde_json::Value::String(s) => clean_line(s),
+        serde_json::Value::Array(items) if items.is_empty() => "(none)".into(),
+        serde_json::Value::Array(items) => items.iter().map(plain).collect::<Vec<_>>().join(", "),
+        other => clean_line(&other.to_string()),
+    }
+}
+
+fn source(v: &ValueSource) -> String {
+    match v {
+        ValueSource::Config { value } => format!("{} (in the config)", clean_line(value)),
+        ValueSource::Env { name, set } => {
+            format!("env {} ({})", clean_line(name), if *set { "set" } else { "not set" })
+        }
+        ValueSource::File { path, exists } => format!(
+            "file {} ({})",
+            clean_line(path),
+            if *exists { "exists" } else { "missing" }
+        ),
+    }
+}
+
+/// As text: the config file and the search, the settings table, then credentials and waivers.
+pub fn table(e: &Effective, style: Style, out: &mut dyn Write) -> std::io::Result<()> {
+    let c = &e.config;
+    match &c.path {
+        Some(p) => writeln!(out, "{} {} ({})", style.bold("config:"), clean_line(p), c.how)?,
+        None => writeln!(out, "{} none found", style.bold("config:"))?,
+    }
+    let searched: Vec<String> = c.searched.iter().map(|d| clean_line(d)).collect();
+    writeln!(
+        out,
+        "{} {} (stops at {})",
+        style.bold("searched:"),
+        searched.join(", "),
+        c.search_stops_at
+    )?;
+    let mut t = new_table(style, &["Setting", "Value", "From"]);
+    for s in &e.settings {
+        t.add_row(vec![
+            Cell::new(s.key),
+            Cell::new(plain(&s.value)),
+            Cell::new(clean_line(&s.from.describe())),
+        ]);
+    }
+    writeln!(out, "{t}")?;
+    if !e.credentials.is_empty() {
+        let mut t = new_table(style, &["Credential", "Profiles", "Grants from", "From"]);
+        for cr in &e.credentials {
+            let grants = match (&cr.grants, &cr.client_id, &cr.client_secret) {
+                (Some(g), _, _) => format!("file {}", clean_line(g)),
+                (None, Some(id), Some(secret)) => {
+                    format!("live: client id {}; secret {}", source(id), source(secret))
+                }
+                _ => cr.mode.to_string(),
+            };
+            t.add_row(vec![
+                Cell::new(clean_line(&cr.name)),
+                Cell::new(clean_line(&cr.profiles.join(", "))),
+                Cell::new(grants),
+                Cell::new(clean_line(&cr.from.describe())),
+            ]);
+        }
+        writeln!(out, "{} ({})\n{t}", style.bold("Credentials"), e.credentials.len())?;
+    }
+    if !e.waivers.is_empty() {
+        let mut t = new_table(style, &["Credential", "Kind", "Permission", "Expires", "From"]);
+        for w in &e.waivers {
+            t.add_row(vec![
+                Cell::new(clean_line(&w.credential)),
+                Cell::new(w.kind),
+                Cell::new(clean_line(&w.permission)),
+                Cell::new(w.expires.as_deref().unwrap_or("never")),
+                Cell::new(clean_line(&w.from.describe())),
+            ]);
+        }
+        writeln!(out, "{} ({})\n{t}", style.bold("Waivers"), e.waivers.len())?;
+    }
+    Ok(())
+}
