@@ -150,17 +150,24 @@ impl V1Permission {
     /// The published variant that `written` spells, with who published it: an alias that
     /// differs from the canonical label in its words (a plural, a missing word), not only in
     /// what loose matching forgives (case, apostrophes, spacing). None for the canonical
-    /// label in any loose spelling.
-    pub fn published_variant(&self, written: &str) -> Option<(&'static str, &'static str)> {
+    /// label in any loose spelling. Several aliases may spell the same words (`Get: Hiring
+    /// Team`, `GET: Hiring team`): the one written exactly is named, else the first, and the
+    /// evidence is all of theirs.
+    pub fn published_variant(&self, written: &str) -> Option<(&'static str, String)> {
         let n = normalize_label(written);
         if n == normalize_label(self.label) {
             return None;
         }
-        self.aliases
+        let same: Vec<(&'static str, &'static str)> = self
+            .aliases
             .iter()
             .zip(self.alias_evidence)
-            .find(|(a, _)| normalize_label(a) == n)
+            .filter(|(a, _)| normalize_label(a) == n)
             .map(|(a, e)| (*a, *e))
+            .collect();
+        let named = same.iter().find(|(a, _)| *a == written.trim()).or(same.first())?.0;
+        let evidence: Vec<&str> = same.iter().map(|(_, e)| *e).collect();
+        Some((named, evidence.join("; ")))
     }
 
     pub fn v3_scopes(&self) -> impl Iterator<Item = &'static Scope> + '_ {

@@ -27,7 +27,7 @@ fn published_variants(p: &Profile) -> Vec<(Finding, SourceSpan)> {
         .filter_map(|v| match v.perm {
             Perm::V1(id) => {
                 let location = p.src.location(v.span.offset());
-                let f = Finding::published_variant(&p.id, catalog::v1(id), v.variant, v.published_by, location);
+                let f = Finding::published_variant(&p.id, catalog::v1(id), v.variant, &v.published_by, location);
                 Some((f, v.span))
             }
             Perm::V3(_) => None,

@@ -229,7 +229,7 @@ pub struct VariantUse {
     /// The variant as the catalog records it.
     pub variant: &'static str,
     /// Who published it (reference/harvest-v1.md section 9 codes).
-    pub published_by: &'static str,
+    pub published_by: String,
     pub span: SourceSpan,
 }
 
