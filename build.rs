@@ -162,16 +162,28 @@ fn main() {
             .filter(|a| !a.is_empty())
             .map(|a| format!("{a:?}"))
             .collect();
+        // Who published each alias (reference/harvest-v1.md section 9 codes), one per alias.
+        let alias_evidence: Vec<String> = p["alias_evidence"]
+            .split('|')
+            .filter(|a| !a.is_empty())
+            .map(|a| format!("{a:?}"))
+            .collect();
+        assert_eq!(
+            aliases.len(),
+            alias_evidence.len(),
+            "{key}: every alias needs its evidence in alias_evidence"
+        );
         let v3: Vec<String> = p["v3_scopes"]
             .split_whitespace()
             .map(|s| format!("ScopeId({})", scope_idx[s]))
             .collect();
         writeln!(
             out,
-            "    V1Permission {{ vid: V1Id({i}), key: {key:?}, group: {:?}, label: {:?}, aliases: &[{}], method: {:?}, path: {:?}, effect: {}, data_class: {}, on_behalf_of: {}, label_evidence: {}, evidence: {:?}, v3: &[{}], mapping: {}, mapping_basis: {}, audit_log: {}, note: {:?} }},",
+            "    V1Permission {{ vid: V1Id({i}), key: {key:?}, group: {:?}, label: {:?}, aliases: &[{}], alias_evidence: &[{}], method: {:?}, path: {:?}, effect: {}, data_class: {}, on_behalf_of: {}, label_evidence: {}, evidence: {:?}, v3: &[{}], mapping: {}, mapping_basis: {}, audit_log: {}, note: {:?} }},",
             p["group"],
             p["label"],
             aliases.join(", "),
+            alias_evidence.join(", "),
             p["method"],
             p["path"],
             variant("Effect", &p["effect"]),

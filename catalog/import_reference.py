@@ -301,8 +301,9 @@ V1_CLASS_OVERRIDE = {
     "DELETE /v1/tags/candidate/{tag_id}": "reference",
     "GET /v1/users/{user_id}/pending_approvals": "jobs",
 }
+# Spellings published outside the §4 "Variants:" notes, each with who published it.
 EXTRA_ALIASES = {
-    "POST /v1/tags/candidate": ["POST: Add New Candidate Tags"],
+    "POST /v1/tags/candidate": [("POST: Add New Candidate Tags", "JobStash article, support.greenhouse.io")],
 }
 
 def write_v1():
@@ -335,10 +336,13 @@ def write_v1():
         effect = "write" if kind.startswith("write") else kind
         if key == "PUT /v1/candidates/merge":
             effect = "destroy"
+        # Each variant with the partner pages (section 9 codes) that publish it:
+        # "`Get: List Applications` (SO, KNIT, R2R); `GET: List applications` (CFYI)".
         aliases = []
         vm = re.search(r"Variants: (.*?)(;(?! *`)|$)", notes)
         if vm:
-            aliases = re.findall(r"`([^`]+)`", vm.group(1))
+            aliases = [(a, who.strip()) for a, who in re.findall(r"`([^`]+)` \(([^)]*)\)", vm.group(1))]
+            assert len(aliases) == vm.group(1).count("`") // 2, f"a variant without its source: {vm.group(1)}"
         aliases += EXTRA_ALIASES.get(key, [])
         # The variants are in the aliases column now; keep the rest of the note.
         notes = "; ".join(p.strip() for p in re.split(r";\s*(?=[A-Z])", notes) if p.strip() and not p.strip().startswith("Variants:"))
@@ -346,17 +350,17 @@ def write_v1():
         scopes = " ".join("harvest:" + s if not s.startswith("auditlog:") else s for s in scopes.split())
         grp = "Users" if group == "User Permissions" else group
         coverage = audit_log_coverage(v1_object(path), effect)
-        rows.append([grp, label, "|".join(aliases), method, path, effect,
+        rows.append([grp, label, "|".join(a for a, _ in aliases), "|".join(w for _, w in aliases), method, path, effect,
                      V1_CLASS_OVERRIDE.get(key, V1_CLASS_BY_GROUP[group]),
                      "yes" if obo.startswith("yes") else "no", label_status, evidence, scopes,
                      quality, basis, coverage, (notes + (" Mapping: " + mnote if mnote else "")).strip()])
     assert len(rows) == 137, len(rows)
-    assert len({(r[3], r[4]) for r in rows}) == 137
-    unused = set(V1_MAP) - {f"{r[3]} {r[4]}" for r in rows}
+    assert len({(r[4], r[5]) for r in rows}) == 137
+    unused = set(V1_MAP) - {f"{r[4]} {r[5]}" for r in rows}
     assert not unused, unused
     with open(OUT / "v1_permissions.tsv", "w", newline="") as f:
         w = csv.writer(f, delimiter="\t", lineterminator="\n")
-        w.writerow(["group", "label", "aliases", "method", "path", "effect", "data_class", "on_behalf_of",
+        w.writerow(["group", "label", "aliases", "alias_evidence", "method", "path", "effect", "data_class", "on_behalf_of",
                     "label_evidence", "evidence", "v3_scopes", "mapping", "mapping_basis", "audit_log", "note"])
         w.writerows(rows)
 

@@ -56,8 +56,8 @@ pub enum Command {
     /// a line of the config, or grantlint's default; which config file was used and how it was
     /// found. Secrets are named by their variable or file, never shown.
     Config(ConfigArgs),
-    /// Print the JSON Schema of the profile format, for editors.
-    Schema,
+    /// Print the JSON Schema of profiles (default), the config or a JSON report.
+    Schema(SchemaArgs),
     /// Print a shell completion script.
     Completions {
         #[arg(value_enum)]
@@ -429,6 +429,26 @@ pub struct ConfigArgs {
 pub enum ListFormat {
     Table,
     Json,
+}
+
+#[derive(Debug, Args)]
+pub struct SchemaArgs {
+    /// Which schema (the same files are committed under schema/).
+    #[arg(long, value_enum, default_value_t = SchemaKind::Profile)]
+    pub kind: SchemaKind,
+}
+
+/// The JSON Schemas grantlint publishes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SchemaKind {
+    /// A profile (profiles/*.yaml): schema/profile.schema.json.
+    Profile,
+    /// grantlint.toml: schema/config.schema.json.
+    Config,
+    /// `check` and `audit` --format json (grantlint.check.v1): schema/check.v1.schema.json.
+    Check,
+    /// `usage` --format json (grantlint.usage.v1): schema/usage.v1.schema.json.
+    Usage,
 }
 
 #[derive(Debug, Args)]

@@ -10,7 +10,7 @@ use serde::Serialize;
 use crate::catalog::{Perm, Risk};
 
 /// How serious a kind of finding is by default.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Level {
     /// Information; never fails a run.
@@ -34,14 +34,19 @@ impl Level {
 /// The registry entry of one kind of finding.
 #[derive(Debug)]
 pub struct KindInfo {
+    /// Stable identifier (`wrong-credential-type`): SARIF's rule id, what waivers and
+    /// `explain` name.
     pub id: &'static str,
+    /// A PascalCase name (`WrongCredentialType`, `MissingPermission`): SARIF's rule name,
+    /// which validators require to differ from the id, case aside.
+    pub name: &'static str,
     pub description: &'static str,
     pub level: Level,
     pub help: &'static str,
 }
 
 macro_rules! kinds {
-    ($($variant:ident => $id:literal, $level:ident, $description:literal, $help:literal;)*) => {
+    ($($variant:ident => $id:literal, $name:literal, $level:ident, $description:literal, $help:literal;)*) => {
         /// Every kind of finding grantlint reports.
         #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
         pub enum Kind { $($variant),* }
@@ -51,7 +56,7 @@ macro_rules! kinds {
 
             pub fn info(self) -> &'static KindInfo {
                 match self {
-                    $(Kind::$variant => &KindInfo { id: $id, level: Level::$level, description: $description, help: $help }),*
+                    $(Kind::$variant => &KindInfo { id: $id, name: $name, level: Level::$level, description: $description, help: $help }),*
                 }
             }
         }
@@ -59,64 +64,67 @@ macro_rules! kinds {
 }
 
 kinds! {
-    Missing => "missing", Error,
+    Missing => "missing", "MissingPermission", Error,
         "The credential lacks a permission that a profile requires.",
         "The integration will fail when it needs this permission. Grant it in Greenhouse (Dev Center > API Credentials > Manage scopes, or Manage Permissions for a v1 key).";
-    Excess => "excess", Warning,
+    Excess => "excess", "ExcessGrant", Warning,
         "The credential grants a permission that no profile requires or lists as optional.",
         "Remove the grant in Greenhouse. Whether it fails the run depends on its risk and --fail-on-excess (default: any excess fails).";
-    WrongCredentialType => "wrong-credential-type", Error,
+    WrongCredentialType => "wrong-credential-type", "WrongCredentialType", Error,
         "A profile needs a different kind of credential (for example a Candidate Ingestion key) than the one being checked.",
         "Create the kind of credential the partner documents instead; a Harvest credential handed to such a partner is pure excess.";
-    UnmappedRequirement => "unmapped-requirement", Error,
+    UnmappedRequirement => "unmapped-requirement", "UnmappedRequirement", Error,
         "A profile requires a Harvest v1 permission that has no Harvest v3 equivalent, so whether the v3 credential covers it is unknown.",
         "Ask the partner how it replaced this v1 capability in v3, then update the profile (grantlint migrate helps).";
-    UnknownGrant => "unknown-grant", Warning,
+    UnknownGrant => "unknown-grant", "UnknownGrant", Warning,
         "The credential grants a Harvest v1 permission that has no Harvest v3 equivalent, so it cannot be compared in v3 space.",
         "Review the grant by hand; grantlint neither counts it as required nor silently drops it.";
-    GrantsUnknown => "grants-unknown", Error,
+    GrantsUnknown => "grants-unknown", "GrantsUnknown", Error,
         "The credential's grants could not be read (for example a token without a scope claim), so nothing can be said about them.",
         "Read the grants another way: introspection, a saved grants file, or live with --live.";
-    UnusedOptional => "unused-optional", Note,
+    UnusedOptional => "unused-optional", "UnusedOptional", Note,
         "A profile lists an optional permission that the credential does not grant.",
         "Nothing to do unless the partner feature that uses it is wanted.";
-    AlsoNeeds => "also-needs", Note,
+    AlsoNeeds => "also-needs", "AlsoNeeds", Note,
         "The partner also needs another credential that grantlint cannot check (for example a job board token).",
         "Hand that credential over separately; see the profile's notes.";
-    RequiresEverything => "requires-everything", Warning,
+    RequiresEverything => "requires-everything", "RequiresEverything", Warning,
         "A profile requires every permission of its vocabulary (\"Select All\"): the opposite of least privilege.",
         "Ask the vendor for the list it really uses; until then the credential can read and delete everything, EEOC answers, offers and scorecards included.";
-    NoV3Equivalent => "no-v3-equivalent", Warning,
+    NoV3Equivalent => "no-v3-equivalent", "NoV3Equivalent", Warning,
         "A harvest-v1 profile requires a permission that has no Harvest v3 equivalent; it will break after the v1 retirement (31 Aug 2026).",
         "Find out how the partner does this in v3 and update or migrate the profile.";
-    ProbeInconclusive => "probe-inconclusive", Error,
+    ProbeInconclusive => "probe-inconclusive", "ProbeInconclusive", Error,
         "A read probe of a list endpoint concluded nothing: Greenhouse answered neither 2xx nor 403 (404, 5xx after retries), or the request failed. Whether the scope works is unknown.",
         "Run the probe again; if it keeps failing, check --base-url, the network and https://status.greenhouse.io. grantlint never counts an inconclusive probe as a pass.";
-    ApproximateMatch => "approximate-match", Note,
+    ApproximateMatch => "approximate-match", "ApproximateMatch", Note,
         "A required permission is granted, but only through an approximate v1 -> v3 mapping (on the profile's side, the grant's, or both), so whether the credential really covers it is uncertain.",
         "Check in Greenhouse that the v3 scope gives the access the v1 permission gave (`grantlint explain` shows each mapping and its basis), or ask the partner for its v3 list.";
-    UnusedGrant => "unused-grant", Warning,
+    UnusedGrant => "unused-grant", "UnusedGrant", Warning,
         "The credential grants a permission that the usage evidence could have seen used in its time range, and did not see used.",
         "If the integration does not need it, remove the grant; if it does, give evidence over a longer window. It fails the run only with `[policy] fail_on_unused = true` (or --fail-on-unused); an unobservable permission is never called unused.";
-    UsedNotRequired => "used-not-required", Error,
+    UsedNotRequired => "used-not-required", "UsedNotRequired", Error,
         "The integration calls something that none of its profiles lists: the profile has drifted from what the integration does, or the integration does more than its vendor says.",
         "Add the permission to the profile if the call is expected (and ask the vendor why its list lacks it), or find out why the integration makes it.";
-    DeniedCall => "denied-call", Error,
+    DeniedCall => "denied-call", "DeniedCall", Error,
         "The usage evidence holds calls that Greenhouse refused (403): the integration tried to use a permission the credential lacks, or the token's user lacks a Greenhouse permission.",
         "Grant the permission if the integration needs it (its profile should list it), or check the sub user's Greenhouse permissions; if the call is unwanted, find out why the integration makes it.";
-    ProbeDisagrees => "probe-disagrees", Warning,
+    ProbeDisagrees => "probe-disagrees", "ProbeDisagrees", Warning,
         "A read probe of a list endpoint disagrees with the token: the token claims the scope but Greenhouse refused the read (403), or the token lacks it but Greenhouse answered.",
         "A refusal usually means the token's user (sub) is not a Site Admin, or lacks the advanced permission for private data, or the scope was removed; an answer without the scope means the credential reaches more than it claims.";
-    CredentialError => "credential-error", Error,
+    CredentialError => "credential-error", "CredentialError", Error,
         "A credential could not be checked: its secret is not available, or authentication, Greenhouse or the network failed.",
         "Read the message: check the client id and secret (and whether the secret was rotated), the sub user, the environment variables named in the config, and the network.";
-    ExpiredWaiver => "expired-waiver", Error,
+    ExpiredWaiver => "expired-waiver", "ExpiredWaiver", Error,
         "A waiver in grantlint.toml has passed its `expires` date; the finding it waived counts again.",
         "Review the grant again: remove it in Greenhouse, or renew the waiver with a new `expires` date and a reason.";
-    UnusedWaiver => "unused-waiver", Note,
+    UnusedWaiver => "unused-waiver", "UnusedWaiver", Note,
         "A waiver in grantlint.toml matches no finding: the grant or the requirement it excused is gone.",
         "Delete the waiver, so it cannot silently excuse a future grant.";
-    NoProvenance => "no-provenance", Warning,
+    PublishedVariant => "published-variant", "PublishedVariant", Note,
+        "A profile writes a v1 permission in a spelling that a vendor published (a plural, a missing word) rather than the label on Greenhouse's Manage Permissions screen. grantlint accepts it; the note names the screen's label.",
+        "Nothing fails. To match the screen word for word, write the canonical label the note names; the catalog records which partner pages publish each variant (catalog/v1_permissions.tsv, alias_evidence).";
+    NoProvenance => "no-provenance", "NoProvenance", Warning,
         "A profile has no `source` URL or no `reviewed` date, so nobody can tell where its list came from or how old it is.",
         "Add `source:` (the vendor's page) and `reviewed:` (YYYY-MM-DD, when a person last compared the list with it).";
 }
@@ -196,7 +204,7 @@ pub struct Finding {
 }
 
 /// What the usage evidence says of a permission (DESIGN.md section 7).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum UsageState {
     /// Called (answered, not refused).
@@ -326,6 +334,11 @@ mod tests {
         assert_eq!(ids.len(), Kind::ALL.len());
         for k in Kind::ALL {
             assert_eq!(Kind::by_id(k.id()), Some(*k));
+            // PascalCase, and not the id whatever the case (SARIF1001).
+            let name = k.info().name;
+            assert!(name.starts_with(|c: char| c.is_ascii_uppercase()), "{name}");
+            assert!(name.chars().all(|c| c.is_ascii_alphanumeric()), "{name}");
+            assert_ne!(name.to_lowercase(), k.id().to_lowercase(), "{name}");
             assert!(!k.info().help.is_empty() && !k.info().description.is_empty());
         }
     }

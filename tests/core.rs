@@ -527,3 +527,192 @@ fn help_of_every_subcommand_is_stable() {
     assert_eq!(code, 0);
     insta::assert_snapshot!("help", stdout);
 }
+
+/// Variants that vendors really published (catalog/reference/harvest-v1.md section 4,
+/// "Variants:", and the JobStash article of section 4's tags row), copied by hand with the
+/// screen's label and the evidence codes the reference gives: (written, canonical, evidence).
+const PUBLISHED_VARIANTS: &[(&str, &str, &str)] = &[
+    ("GET: Retrieve Candidates", "GET: Retrieve Candidate", "RIP"),
+    (
+        "Get: Retrieve Applications",
+        "GET: Retrieve Application",
+        "one SAP copy",
+    ),
+    ("GET List Candidate", "GET: List Candidates", "CQI"),
+    ("Get: Custom field", "GET: Get custom fields", "R2R"),
+    ("GET: List User", "GET: List Users", "GEMS"),
+    (
+        "POST: Add New Candidate Tags",
+        "POST: Add New Candidate Tag",
+        "JobStash",
+    ),
+    // Two pages publish these words, in two casings: both are the evidence.
+    ("GET: Hiring team", "GET: Get hiring team", "(evidence: KNIT; DP)"),
+];
+
+fn v1_profile(dir: &std::path::Path, name: &str, labels: &[&str]) -> std::path::PathBuf {
+    let list: String = labels.iter().map(|l| format!("  - \"{l}\"\n")).collect();
+    write(
+        dir,
+        name,
+        &format!("name: X\napi: harvest-v1\nsource: https://x.example/a\nreviewed: 2026-01-01\npermissions:\n{list}"),
+    )
+}
+
+#[test]
+fn lint_notes_a_published_variant_with_its_line_and_the_canonical_label_and_passes() {
+    let dir = tempfile::tempdir().unwrap();
+    let labels: Vec<&str> = PUBLISHED_VARIANTS.iter().map(|v| v.0).collect();
+    let path = v1_profile(dir.path(), "p.yaml", &labels);
+    let (code, stdout, _) = run(grantlint().arg("lint").arg(&path));
+    assert_eq!(code, 0, "a published variant is accepted:\n{stdout}");
+    assert!(
+        stdout.contains(&format!(
+            "linted 1 profile: 0 invalid, {} findings",
+            PUBLISHED_VARIANTS.len()
+        )),
+        "{stdout}"
+    );
+    for (i, (written, canonical, evidence)) in PUBLISHED_VARIANTS.iter().enumerate() {
+        assert!(
+            stdout.contains(&format!(
+                "`{written}` is a published variant of `{canonical}`, the label on Greenhouse's screen"
+            )),
+            "{written}:\n{stdout}"
+        );
+        assert!(stdout.contains(evidence), "{evidence}");
+        // The profile's sixth line holds the first permission.
+        assert!(
+            stdout.contains(&format!("p.yaml:{}:5]", 6 + i)),
+            "line of {written}:\n{stdout}"
+        );
+    }
+    assert_eq!(
+        stdout.matches("note[published-variant]").count(),
+        PUBLISHED_VARIANTS.len()
+    );
+
+    let (code, json, _) = run(grantlint().args(["lint", "--format", "json"]).arg(&path));
+    assert_eq!(code, 0);
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let findings = v["profiles"][0]["findings"].as_array().unwrap();
+    let got: Vec<(&str, u64, &str, bool)> = findings
+        .iter()
+        .map(|f| {
+            (
+                f["kind"].as_str().unwrap(),
+                f["line"].as_u64().unwrap(),
+                f["labels"][0].as_str().unwrap(),
+                f["fails"].as_bool().unwrap(),
+            )
+        })
+        .collect();
+    let want: Vec<(&str, u64, &str, bool)> = PUBLISHED_VARIANTS
+        .iter()
+        .enumerate()
+        .map(|(i, v)| ("published-variant", 6 + i as u64, v.1, false))
+        .collect();
+    assert_eq!(got, want);
+}
+
+#[test]
+fn every_variant_the_reference_lists_is_accepted_and_notes_name_its_row() {
+    // Parse section 4 of the reference: each row's UI label and the variants it lists.
+    let md = std::fs::read_to_string(common::root().join("catalog/reference/harvest-v1.md")).unwrap();
+    let section4 = &md[md.find("## 4. Permission catalog").unwrap()..md.find("## 5.").unwrap()];
+    let dir = tempfile::tempdir().unwrap();
+    let mut expected = std::collections::HashMap::new();
+    for line in section4.lines().filter(|l| l.starts_with("| `")) {
+        let cells: Vec<&str> = line.split(" | ").collect();
+        let canonical = cells[0].trim_start_matches("| ").trim_matches('`');
+        let Some(at) = cells[7].find("Variants: ") else {
+            continue;
+        };
+        // "Variants: `A` (SO); `B` (CFYI); other note": the parts that start with a quoted spelling.
+        let rest = &cells[7][at + "Variants: ".len()..];
+        let variants = rest
+            .split("; ")
+            .take_while(|p| p.starts_with('`'))
+            .collect::<Vec<_>>()
+            .join(" ");
+        for (i, variant) in variants.split('`').skip(1).step_by(2).enumerate() {
+            let file = format!("v{}-{i}.yaml", expected.len());
+            v1_profile(dir.path(), &file, &[variant]);
+            expected.insert(file, (variant.to_string(), canonical.to_string()));
+        }
+    }
+    assert!(
+        expected.len() > 60,
+        "the reference lists about 70 variants: {}",
+        expected.len()
+    );
+    let (code, json, _) = run(grantlint().args(["lint", "--format", "json"]).arg(dir.path()));
+    assert_eq!(code, 0, "{json}");
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let mut notes = 0;
+    for p in v["profiles"].as_array().unwrap() {
+        assert_eq!(p["valid"], true, "{p}");
+        let file = std::path::Path::new(p["file"].as_str().unwrap()).file_name().unwrap();
+        let (variant, canonical) = &expected[file.to_str().unwrap()];
+        for f in p["findings"].as_array().unwrap() {
+            assert_eq!(f["kind"], "published-variant", "{variant}: {f}");
+            assert_eq!(f["labels"][0], canonical.as_str(), "{variant}");
+            assert_eq!(f["line"], 6);
+            notes += 1;
+        }
+    }
+    // Variants that differ from the label only in what loose matching forgives (case,
+    // spacing) are not worth a note; those with other words are (the table above has seven).
+    assert!(notes >= PUBLISHED_VARIANTS.len() && notes < expected.len(), "{notes}");
+}
+
+#[test]
+fn a_spelling_no_vendor_published_stays_an_error_with_a_suggestion() {
+    let dir = tempfile::tempdir().unwrap();
+    // Plural of a label whose reference row lists no such variant.
+    let path = v1_profile(dir.path(), "p.yaml", &["GET: Retrieve Departments"]);
+    let (code, stdout, _) = run(grantlint().arg("lint").arg(&path));
+    assert_eq!(code, 2, "{stdout}");
+    assert!(stdout.contains("unknown Harvest v1 permission `GET: Retrieve Departments`"));
+    assert!(stdout.contains("did you mean `GET: Retrieve Department`?"), "{stdout}");
+    let grants = write(
+        dir.path(),
+        "g.yaml",
+        "credential: x\napi: harvest-v1\ngranted:\n  - \"GET: Retrieve Department\"\n",
+    );
+    let (code, _, stderr) = run(grantlint()
+        .args(["check", "-p"])
+        .arg(&path)
+        .arg("--grants")
+        .arg(&grants));
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("did you mean `GET: Retrieve Department`?"), "{stderr}");
+}
+
+#[test]
+fn check_accepts_a_profile_and_grants_written_in_published_variants() {
+    let dir = tempfile::tempdir().unwrap();
+    let labels: Vec<&str> = PUBLISHED_VARIANTS.iter().map(|v| v.0).collect();
+    let profile = v1_profile(dir.path(), "p.yaml", &labels);
+    // The grants file names the same permissions by their screen labels, and one by a variant.
+    let mut granted: String = PUBLISHED_VARIANTS[1..]
+        .iter()
+        .map(|v| format!("  - \"{}\"\n", v.1))
+        .collect();
+    granted.push_str("  - \"GET: Retrieve Candidates\"\n");
+    let grants = write(
+        dir.path(),
+        "g.yaml",
+        &format!("credential: x\napi: harvest-v1\ngranted:\n{granted}"),
+    );
+    let (code, stdout, stderr) = run(grantlint()
+        .args(["check", "--format", "json", "-p"])
+        .arg(&profile)
+        .arg("--grants")
+        .arg(&grants));
+    assert_eq!(code, 0, "{stdout}{stderr}");
+    let v: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(v["results"][0]["verdict"], "pass");
+    assert_eq!(v["results"][0]["summary"]["required"], PUBLISHED_VARIANTS.len());
+    assert_eq!(v["results"][0]["summary"]["missing"], 0);
+}

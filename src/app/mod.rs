@@ -14,6 +14,7 @@ mod lint;
 mod live;
 mod migrate;
 mod profiles;
+mod schema;
 mod usage;
 
 use std::io::Write;
@@ -51,12 +52,7 @@ pub fn run(cli: Cli) -> Result<ExitCode, Error> {
             clap_mangen::Man::new(cmd).render(&mut out).map_err(Error::output)?;
             0
         }
-        Command::Schema => {
-            let schema = schemars::schema_for!(crate::input::profile::RawProfile);
-            let text = serde_json::to_string_pretty(&schema).map_err(|e| Error::Usage(e.to_string()))?;
-            writeln!(out, "{text}").map_err(Error::output)?;
-            0
-        }
+        Command::Schema(args) => schema::run(args, &mut out)?,
     };
     out.flush().map_err(Error::output)?;
     Ok(ExitCode::from(code))

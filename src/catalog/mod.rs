@@ -49,7 +49,7 @@ pub enum MappingBasis {
 
 /// What Greenhouse's Audit Log records of a permission's use (catalog/reference/auditlog.md;
 /// the rule is in catalog/import_reference.py).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum AuditLog {
     /// Its `harvest_access` events cover the object (candidates, applications) [GH].
@@ -123,6 +123,9 @@ pub struct V1Permission {
     pub label: &'static str,
     /// Other spellings partners publish (beyond case, apostrophe and spacing).
     pub aliases: &'static [&'static str],
+    /// Who published each alias, in the same order: partner pages by their code in
+    /// reference/harvest-v1.md section 9 ("SO, KNIT, R2R").
+    pub alias_evidence: &'static [&'static str],
     pub method: &'static str,
     pub path: &'static str,
     pub effect: Effect,
@@ -142,6 +145,29 @@ pub struct V1Permission {
 impl V1Permission {
     pub fn risk(&self) -> Risk {
         Risk::of(self.effect, self.data_class)
+    }
+
+    /// The published variant that `written` spells, with who published it: an alias that
+    /// differs from the canonical label in its words (a plural, a missing word), not only in
+    /// what loose matching forgives (case, apostrophes, spacing). None for the canonical
+    /// label in any loose spelling. Several aliases may spell the same words (`Get: Hiring
+    /// Team`, `GET: Hiring team`): the one written exactly is named, else the first, and the
+    /// evidence is all of theirs.
+    pub fn published_variant(&self, written: &str) -> Option<(&'static str, String)> {
+        let n = normalize_label(written);
+        if n == normalize_label(self.label) {
+            return None;
+        }
+        let same: Vec<(&'static str, &'static str)> = self
+            .aliases
+            .iter()
+            .zip(self.alias_evidence)
+            .filter(|(a, _)| normalize_label(a) == n)
+            .map(|(a, e)| (*a, *e))
+            .collect();
+        let named = same.iter().find(|(a, _)| *a == written.trim()).or(same.first())?.0;
+        let evidence: Vec<&str> = same.iter().map(|(_, e)| *e).collect();
+        Some((named, evidence.join("; ")))
     }
 
     pub fn v3_scopes(&self) -> impl Iterator<Item = &'static Scope> + '_ {

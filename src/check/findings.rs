@@ -417,6 +417,28 @@ impl Finding {
         f
     }
 
+    /// A v1 permission written in a published variant spelling.
+    pub fn published_variant(
+        profile: &str,
+        v1: &'static V1Permission,
+        variant: &str,
+        published_by: &str,
+        location: Location,
+    ) -> Self {
+        let mut f = Finding::new(
+            Kind::PublishedVariant,
+            format!(
+                "`{variant}` is a published variant of `{}`, the label on Greenhouse's screen (evidence: {published_by}); accepted",
+                v1.label
+            ),
+        )
+        .about_v1(v1);
+        f.profiles = Arc::from([Arc::from(profile)]);
+        f.location = Some(location);
+        f.settle();
+        f
+    }
+
     /// Notes never fail, whatever a constructor or a later step decided.
     pub fn settle(&mut self) {
         if self.level == Level::Note {

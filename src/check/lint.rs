@@ -15,7 +15,24 @@ pub fn lint_profile(p: &Profile) -> Vec<(Finding, SourceSpan)> {
     let mut out: Vec<(Finding, SourceSpan)> = requires_everything(p).into_iter().collect();
     out.extend(no_v3_equivalent(p));
     out.extend(no_provenance(p));
+    out.extend(published_variants(p));
     out
+}
+
+/// v1 labels written in a vendor's published variant spelling: accepted, noted with the
+/// canonical label.
+fn published_variants(p: &Profile) -> Vec<(Finding, SourceSpan)> {
+    p.variants
+        .iter()
+        .filter_map(|v| match v.perm {
+            Perm::V1(id) => {
+                let location = p.src.location(v.span.offset());
+                let f = Finding::published_variant(&p.id, catalog::v1(id), v.variant, &v.published_by, location);
+                Some((f, v.span))
+            }
+            Perm::V3(_) => None,
+        })
+        .collect()
 }
 
 /// `permissions: all`, or nearly every permission of the vocabulary.

@@ -24,10 +24,13 @@ use crate::finding::Location;
 use crate::finding::{Finding, Kind};
 use crate::input::grants::GrantsSource;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+/// A credential's verdict.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Verdict {
+    /// No failing finding.
     Pass,
+    /// At least one failing finding.
     Fail,
     /// The credential could not be checked (see its `credential-error` finding).
     Error,
@@ -46,12 +49,17 @@ pub struct Summary {
 }
 
 /// The summary as `grantlint.check.v1` writes it: what is unknown is null.
-#[derive(serde::Serialize)]
+#[derive(serde::Serialize, schemars::JsonSchema)]
 pub struct SummaryJson {
+    /// Permissions the profiles require.
     pub required: usize,
+    /// Permissions the credential grants; null when its grants could not be read.
     pub granted: Option<usize>,
+    /// Required permissions not granted; null when the grants are unknown.
     pub missing: Option<usize>,
+    /// Granted permissions no profile requires or lists as optional; null when unknown.
     pub excess: Option<usize>,
+    /// Findings a waiver excuses.
     pub waived: usize,
 }
 

@@ -7,6 +7,7 @@ use std::sync::Arc;
 use std::collections::{HashMap, HashSet};
 
 use miette::SourceSpan;
+use schemars::JsonSchema;
 use serde::Deserialize;
 use serde::de::{self, Deserializer};
 
@@ -21,41 +22,88 @@ use crate::error::Error;
 use crate::finding::Kind;
 use crate::greenhouse::endpoint;
 
-#[derive(Debug, Deserialize)]
+/// `grantlint.toml` as written, before validation. This type is also the source of the JSON
+/// Schema that `grantlint schema --kind config` prints.
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(
+    title = "grantlint config (grantlint.toml)",
+    description = "An organisation's Greenhouse credentials, the profiles each must match, policy and waivers. Paths are relative to the config's folder."
+)]
 struct RawConfig {
+    /// Folders of user profiles; a profile there replaces a built-in with the same id.
     #[serde(default)]
     profile_dirs: Vec<Spanned<String>>,
+    /// Greenhouse's OAuth server (default https://auth.greenhouse.io; *.greenhouse.io or loopback only).
     #[serde(default)]
     auth_url: Option<Spanned<String>>,
+    /// The Harvest API (default https://harvest.greenhouse.io).
     #[serde(default)]
     base_url: Option<Spanned<String>>,
+    /// The Audit Log API (default by region, e.g. https://auditlog.us.greenhouse.io).
     #[serde(default)]
     audit_url: Option<Spanned<String>>,
+    /// Who reads the Audit Log, once for every credential with an `audit_performer`.
     #[serde(default)]
     audit_log: Option<Spanned<RawAuditLog>>,
+    /// Credentials checked at once (1 to 256).
     #[serde(default)]
+    #[schemars(range(min = 1, max = 256))]
     concurrency: Option<Spanned<i64>>,
+    /// What fails a run.
     #[serde(default)]
     policy: Option<RawPolicy>,
+    /// The credentials to audit.
     #[serde(default)]
     credential: Vec<RawCredential>,
+    /// Findings excused, each with a reason and an optional expiry.
     #[serde(default)]
     waiver: Vec<RawWaiver>,
 }
 
-#[derive(Debug, Deserialize)]
+/// A waiver: excuses one kind of finding of one credential about one permission.
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(transform = reason_is_required)]
 struct RawWaiver {
+    /// The credential's `name`.
     credential: Spanned<String>,
+    /// The finding kind it excuses (default `excess`).
     #[serde(default)]
+    #[schemars(schema_with = "waivable_kind")]
     kind: Option<Spanned<String>>,
+    /// A scope, a v1 label or `METHOD /path`.
     permission: Spanned<String>,
-    /// Required; optional here so that a missing one is reported with every other problem.
+    /// Why the finding is accepted.
+    // Required (the schema says so); optional here so that a missing one is reported with
+    // every other problem.
     #[serde(default)]
+    #[schemars(with = "String")]
     reason: Option<Spanned<String>>,
+    /// The last day it holds (a TOML date or `YYYY-MM-DD`); it holds for good without one.
     #[serde(default)]
     expires: Option<Spanned<DateValue>>,
+}
+
+/// A waiver without a reason is an error: the schema requires one, though the reader takes
+/// it as optional (to report its absence with every other problem).
+fn reason_is_required(schema: &mut schemars::Schema) {
+    if let Some(serde_json::Value::Array(required)) = schema.ensure_object().get_mut("required") {
+        required.push("reason".into());
+    } else {
+        schema.insert("required".into(), serde_json::json!(["reason"]));
+    }
+}
+
+/// The finding kinds a waiver may name, from the registry.
+fn waivable_kind(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+    let kinds: Vec<&str> = Kind::ALL.iter().filter(|k| k.waivable()).map(|k| k.id()).collect();
+    schemars::json_schema!({ "type": "string", "enum": kinds })
+}
+
+/// The JSON Schema of `grantlint.toml`.
+pub fn json_schema() -> schemars::Schema {
+    schemars::schema_for!(RawConfig)
 }
 
 /// A date written as a TOML date (`2027-01-31`) or a string.
@@ -77,33 +125,58 @@ impl<'de> Deserialize<'de> for DateValue {
     }
 }
 
-#[derive(Debug, Deserialize)]
+impl JsonSchema for DateValue {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Date".into()
+    }
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        // TOML tools read a TOML local date as a string in `date` format.
+        schemars::json_schema!({ "type": "string", "format": "date" })
+    }
+}
+
+/// `[policy]`: what fails a run (flags override it).
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct RawPolicy {
+    /// Missing grants fail (default true).
     #[serde(default)]
     fail_on_missing: Option<bool>,
+    /// The lowest risk of an excess grant that fails (default low).
     #[serde(default)]
+    #[schemars(schema_with = "excess_threshold")]
     fail_on_excess: Option<Spanned<String>>,
+    /// `unused-grant` findings fail (default false).
     #[serde(default)]
     fail_on_unused: Option<bool>,
+}
+
+fn excess_threshold(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+    schemars::json_schema!({ "type": "string", "enum": ["low", "medium", "high", "critical", "never"] })
 }
 
 /// `[audit_log]`: the credential that reads the Audit Log for every credential with an
 /// `audit_performer` (reading it needs a Site Admin and `auditlog:events:list`, which
 /// partners' credentials rarely have), and how far back.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct RawAuditLog {
+    /// The client id (not a secret).
     #[serde(default)]
     client_id: Option<Spanned<String>>,
+    /// The environment variable holding the client id.
     #[serde(default)]
     client_id_env: Option<Spanned<String>>,
+    /// The environment variable holding the client secret.
     #[serde(default)]
     client_secret_env: Option<Spanned<String>>,
+    /// A file holding the client secret.
     #[serde(default)]
     client_secret_file: Option<Spanned<String>>,
+    /// The acting Greenhouse user (a Site Admin).
     #[serde(default)]
     sub: Option<Spanned<SubId>>,
+    /// How far back to read, e.g. `30d` (the log keeps 30 days).
     #[serde(default)]
     window: Option<Spanned<String>>,
 }
@@ -117,23 +190,33 @@ struct LiveFields<'a> {
     sub: &'a Option<Spanned<SubId>>,
 }
 
-#[derive(Debug, Deserialize)]
+/// One credential: read live (client id and secret) or from a grants file.
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct RawCredential {
+    /// The credential's name in reports.
     name: Spanned<String>,
+    /// The profiles it must match (ids or paths); several for a credential shared by several integrations.
     profiles: Spanned<Vec<Spanned<String>>>,
+    /// The client id (not a secret).
     #[serde(default)]
     client_id: Option<Spanned<String>>,
+    /// The environment variable holding the client id.
     #[serde(default)]
     client_id_env: Option<Spanned<String>>,
+    /// The environment variable holding the client secret.
     #[serde(default)]
     client_secret_env: Option<Spanned<String>>,
+    /// A file holding the client secret.
     #[serde(default)]
     client_secret_file: Option<Spanned<String>>,
+    /// The acting Greenhouse user id.
     #[serde(default)]
     sub: Option<Spanned<SubId>>,
+    /// A grants file to read instead of Greenhouse (offline).
     #[serde(default)]
     grants: Option<Spanned<String>>,
+    /// Probe a read endpoint per scope to confirm the token's claims.
     #[serde(default)]
     probe: Option<bool>,
     /// Usage evidence files (DESIGN.md section 7), relative to the config.
@@ -160,6 +243,15 @@ impl<'de> Deserialize<'de> for SubOrText {
             Either::Number(n) => n.to_string(),
             Either::Text(s) => s,
         }))
+    }
+}
+
+impl JsonSchema for SubOrText {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "PerformerId".into()
+    }
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({ "type": ["integer", "string"], "minimum": 0 })
     }
 }
 
@@ -206,6 +298,21 @@ impl<'de> Deserialize<'de> for SubId {
             }
         }
         d.deserialize_any(V)
+    }
+}
+
+impl JsonSchema for SubId {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "UserId".into()
+    }
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "description": "A Greenhouse user id: a positive number, or its digits as a string.",
+            "anyOf": [
+                { "type": "integer", "minimum": 1 },
+                { "type": "string", "pattern": "^[0-9]+$" }
+            ]
+        })
     }
 }
 

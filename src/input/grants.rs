@@ -18,12 +18,16 @@ use crate::catalog::{self, Api};
 use crate::error::Error;
 
 /// Where a credential's grants were read from (`grants_source` in JSON output).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum GrantsSource {
+    /// A grants file (`--grants`, `grants =` in the config).
     File,
+    /// A token's claims, decoded without verification.
     Token,
+    /// A saved or live introspection (RFC 7662) response.
     Introspection,
+    /// Read from Greenhouse at run time.
     Live,
 }
 

@@ -217,6 +217,20 @@ pub struct Profile {
     pub src: Source,
     /// Span of the `permissions` key's value, for findings about the list as a whole.
     pub permissions_span: SourceSpan,
+    /// Permissions written in a published variant spelling (`lint` notes them).
+    pub variants: Vec<VariantUse>,
+}
+
+/// A v1 label written as a spelling a vendor published rather than the screen's label
+/// (reference/harvest-v1.md section 4, "Variants"): accepted, and noted by `lint`.
+#[derive(Debug, Clone)]
+pub struct VariantUse {
+    pub perm: Perm,
+    /// The variant as the catalog records it.
+    pub variant: &'static str,
+    /// Who published it (reference/harvest-v1.md section 9 codes).
+    pub published_by: String,
+    pub span: SourceSpan,
 }
 
 impl Profile {
@@ -234,6 +248,7 @@ impl Profile {
             src: &src,
             errors: unknown,
             seen: HashMap::new(),
+            variants: Vec::new(),
         };
         let api = raw.api.value;
         let name = sanitize::clean_line(raw.name.value.trim());
@@ -282,6 +297,7 @@ impl Profile {
             optional,
             origin,
             permissions_span: raw.permissions.span,
+            variants: v.variants,
             src,
         })
     }
@@ -312,6 +328,7 @@ struct Validator<'a> {
     src: &'a Source,
     errors: Vec<SourceError>,
     seen: HashMap<Perm, (SourceSpan, &'static str)>,
+    variants: Vec<VariantUse>,
 }
 
 impl Validator<'_> {
@@ -388,6 +405,17 @@ impl Validator<'_> {
                         continue;
                     }
                     self.seen.insert(perm, (item.span, section));
+                    if let Perm::V1(id) = perm
+                        && let Some((variant, published_by)) =
+                            catalog::v1(id).published_variant(label_part(&item.value))
+                    {
+                        self.variants.push(VariantUse {
+                            perm,
+                            variant,
+                            published_by,
+                            span: item.span,
+                        });
+                    }
                     out.push(Entry { perm, span: item.span });
                 }
                 Err(problem) => self.errors.push(unresolved_error(problem, self.src, item.span, api)),
@@ -395,6 +423,14 @@ impl Validator<'_> {
         }
         out
     }
+}
+
+/// The label of a permission written in the screen form `Group › Label` (or as is).
+fn label_part(written: &str) -> &str {
+    written
+        .split_once('›')
+        .or_else(|| written.split_once(" > "))
+        .map_or(written, |(_, label)| label.trim())
 }
 
 /// A permission that did not resolve, as a diagnostic at its place in the file.

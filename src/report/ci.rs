@@ -6,8 +6,8 @@ use std::path::Path;
 
 use serde_json::json;
 
-use super::sarif::fingerprint;
-use crate::finding::Level;
+use super::sarif::{artifact_uri, fingerprint, first_sentence};
+use crate::finding::{Kind, Level};
 use crate::input::sanitize::clean_line;
 
 /// Where grantlint's documentation lives (rules link to it).
@@ -95,6 +95,11 @@ fn md(s: &str) -> String {
         .replace('`', "'")
 }
 
+/// A rule's SARIF name: a finding kind's from the registry, else the id in PascalCase.
+fn rule_name(id: &str) -> String {
+    Kind::by_id(id).map_or_else(|| pascal(id), |k| k.info().name.to_string())
+}
+
 /// `invalid-profile` as a SARIF rule name: `InvalidProfile`.
 fn pascal(id: &str) -> String {
     id.split('-')
@@ -110,17 +115,11 @@ fn pascal(id: &str) -> String {
 /// A file's SARIF artifact location: relative to the working directory when it is a relative
 /// path, else an absolute `file://` URI.
 fn artifact(file: &str) -> serde_json::Value {
-    let path = Path::new(file);
-    let encode = |s: &str| {
-        s.replace('%', "%25")
-            .replace(' ', "%20")
-            .replace('#', "%23")
-            .replace('?', "%3F")
-    };
-    if path.is_absolute() {
-        json!({ "uri": format!("file://{}", encode(&path.to_string_lossy())) })
+    let uri = artifact_uri(file);
+    if Path::new(file).is_absolute() {
+        json!({ "uri": uri })
     } else {
-        json!({ "uri": encode(&file.replace('\\', "/")), "uriBaseId": "%SRCROOT%" })
+        json!({ "uri": uri, "uriBaseId": "%SRCROOT%" })
     }
 }
 
@@ -159,8 +158,9 @@ pub fn sarif(command: &str, problems: &[Problem], out: &mut dyn Write) -> std::i
         })
         .collect();
     let cwd = std::env::current_dir()
-        .map(|d| format!("file://{}/", d.to_string_lossy().trim_end_matches('/')))
-        .unwrap_or_else(|_| "file:///".into());
+        .ok()
+        .and_then(|d| url::Url::from_directory_path(d).ok())
+        .map_or_else(|| "file:///".to_string(), |u| u.to_string());
     let doc = json!({
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
         "version": "2.1.0",
@@ -171,10 +171,10 @@ pub fn sarif(command: &str, problems: &[Problem], out: &mut dyn Write) -> std::i
                 "informationUri": HOME,
                 "rules": rules.iter().map(|(id, help)| json!({
                     "id": id,
-                    "name": pascal(id),
-                    "shortDescription": { "text": help },
+                    "name": rule_name(id),
+                    "shortDescription": { "text": first_sentence(help) },
                     "fullDescription": { "text": help },
-                    "helpUri": format!("{HOME}#finding-kinds"),
+                    "helpUri": format!("{HOME}/blob/main/docs/findings.md#{id}"),
                 })).collect::<Vec<_>>(),
             }},
             "automationDetails": { "id": format!("grantlint/{command}/") },
@@ -194,5 +194,7 @@ mod tests {
     fn rule_names_are_pascal_case() {
         assert_eq!(pascal("invalid-profile"), "InvalidProfile");
         assert_eq!(pascal("no-v3-equivalent"), "NoV3Equivalent");
+        assert_eq!(rule_name("missing"), "MissingPermission");
+        assert_eq!(rule_name("diff-added"), "DiffAdded");
     }
 }

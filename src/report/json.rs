@@ -2,28 +2,77 @@
 
 use std::borrow::Cow;
 
+use schemars::JsonSchema;
 use serde::Serialize;
 
 use super::finding_message;
-use crate::catalog::Risk;
-use crate::check::{CheckResult, Summary, Verdict};
-use crate::finding::{Finding, Level, UsageNote, UsageState};
+use crate::catalog::{Api, Risk};
+use crate::check::{CheckResult, Summary, SummaryJson, Verdict};
+use crate::finding::{Finding, Kind, Level, UsageNote, UsageState};
 use crate::input::clock::rfc3339;
+use crate::input::grants::GrantsSource;
 
 pub const CHECK_SCHEMA: &str = "grantlint.check.v1";
 
+/// The whole `--format json` document of `check` and `audit`. [`JsonWriter`] streams exactly
+/// this shape (one result at a time); this type is what `grantlint schema --kind check`
+/// describes, so the schema comes from the types that write the JSON.
+#[derive(Serialize, JsonSchema)]
+#[schemars(
+    title = "grantlint check report (grantlint.check.v1)",
+    description = "What `grantlint check` and `grantlint audit` write with `--format json`: one result per credential. Fields are only ever added within v1, so consumers should accept unknown properties. `--format jsonl` writes each result on its own line, with `schema` in it."
+)]
+pub struct CheckDocument<'a> {
+    /// Always `grantlint.check.v1`.
+    #[schemars(schema_with = "check_schema_name")]
+    pub schema: &'static str,
+    /// One per credential, in the order of the command line or config.
+    pub results: Vec<JsonResult<'a>>,
+}
+
+fn check_schema_name(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+    schemars::json_schema!({ "type": "string", "const": CHECK_SCHEMA })
+}
+
+/// Every finding kind's id, from the registry.
+fn kind_ids(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+    let ids: Vec<&str> = Kind::ALL.iter().map(|k| k.id()).collect();
+    schemars::json_schema!({
+        "description": "The finding kind (`grantlint explain KIND` describes each).",
+        "type": "string",
+        "enum": ids,
+    })
+}
+
+fn date_time(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+    schemars::json_schema!({ "type": "string", "format": "date-time" })
+}
+
+fn optional_date_time(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+    schemars::json_schema!({ "type": ["string", "null"], "format": "date-time" })
+}
+
 /// One result as the `grantlint.check.v1` object has it.
-#[derive(Serialize)]
+#[derive(Serialize, JsonSchema)]
 pub struct JsonResult<'a> {
+    /// The credential's name (`[[credential]] name`, or the grants file's `credential`).
     credential: &'a str,
+    /// The profiles it was checked against, by id.
     profiles: &'a [String],
-    grants_source: &'static str,
+    /// Where its grants were read from.
+    grants_source: GrantsSource,
+    /// The file, or `live`, the grants came from.
     grants_origin: &'a str,
+    /// When the grants were read (RFC 3339).
+    #[schemars(schema_with = "date_time")]
     read_at: String,
-    space: &'static str,
+    /// The space the comparison ran in.
+    space: Api,
     verdict: Verdict,
+    /// What limits the verdict (a PARTIAL profile, approximate mappings, an expired token).
     caveats: &'a [String],
     findings: Vec<JsonFinding<'a>>,
+    #[schemars(with = "SummaryJson")]
     summary: &'a Summary,
 }
 
@@ -32,10 +81,10 @@ impl<'a> JsonResult<'a> {
         JsonResult {
             credential: &r.credential,
             profiles: &r.profiles,
-            grants_source: r.grants_source.as_str(),
+            grants_source: r.grants_source,
             grants_origin: &r.grants_origin,
             read_at: rfc3339(r.read_at),
-            space: r.space.as_str(),
+            space: r.space,
             verdict: r.verdict,
             caveats: &r.caveats,
             findings: r
@@ -48,23 +97,32 @@ impl<'a> JsonResult<'a> {
     }
 }
 
-#[derive(Serialize)]
+/// One finding.
+#[derive(Serialize, JsonSchema)]
 pub struct JsonFinding<'a> {
+    #[schemars(schema_with = "kind_ids")]
     kind: &'static str,
     level: Level,
+    /// The scope in v3 space, `"METHOD /path"` in v1 space; null when about no one permission.
     permission: Option<&'static str>,
+    /// Risk of the permission; null when there is none.
     risk: Option<Risk>,
+    /// Profiles the finding comes from, by id.
     profiles: &'a [std::sync::Arc<str>],
+    /// Greenhouse UI labels that name the permission.
     labels: &'a [&'static str],
+    /// The finding rests on an approximate v1 <-> v3 mapping.
     approximate: bool,
+    /// It fails the run (unless waived).
     fails: bool,
+    /// A waiver excuses it.
     waived: bool,
+    /// The finding in words.
     message: Cow<'a, str>,
     /// What the usage evidence says of the permission, when there is evidence.
     #[serde(skip_serializing_if = "Option::is_none")]
     usage: Option<JsonUsage<'a>>,
-    /// The waiver that excuses this finding (or, for expired-waiver and unused-waiver, the
-    /// waiver it is about).
+    /// The waiver that excuses it (for expired-waiver and unused-waiver: the one it is about).
     #[serde(skip_serializing_if = "Option::is_none")]
     waiver: Option<JsonWaiver<'a>>,
     /// An excess grant judged against a PARTIAL profile: the partner may need it.
@@ -72,23 +130,37 @@ pub struct JsonFinding<'a> {
     partial_profile: bool,
 }
 
-#[derive(Serialize)]
+/// A waiver of grantlint.toml.
+#[derive(Serialize, JsonSchema)]
 pub struct JsonWaiver<'a> {
     reason: &'a str,
     /// YYYY-MM-DD, the last day it holds; null when it never expires.
+    #[schemars(schema_with = "optional_date")]
     expires: Option<String>,
 }
 
+fn optional_date(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+    schemars::json_schema!({ "type": ["string", "null"], "format": "date" })
+}
+
 /// A finding's `usage` object (DESIGN.md section 7).
-#[derive(Serialize)]
+#[derive(Serialize, JsonSchema)]
 pub struct JsonUsage<'a> {
     state: UsageState,
     /// An unused verdict resting only on the audit log's inferred recording of it.
     inferred: bool,
+    /// Calls answered.
     count: usize,
+    /// Calls refused (403).
     denied: usize,
+    /// The first call that was use (RFC 3339).
+    #[schemars(schema_with = "optional_date_time")]
     first_seen: Option<String>,
+    /// The last call that was use.
+    #[schemars(schema_with = "optional_date_time")]
     last_seen: Option<String>,
+    /// The last refused call.
+    #[schemars(schema_with = "optional_date_time")]
     last_denied: Option<String>,
     /// The sources that saw it.
     source: &'a [String],

@@ -107,7 +107,15 @@ struct JsonLinted<'a> {
     file: String,
     valid: bool,
     errors: Vec<JsonError>,
-    findings: Vec<JsonFinding<'a>>,
+    findings: Vec<JsonLintFinding<'a>>,
+}
+
+/// A lint finding: the finding and the line of the profile it points at.
+#[derive(Serialize)]
+struct JsonLintFinding<'a> {
+    #[serde(flatten)]
+    finding: JsonFinding<'a>,
+    line: Option<usize>,
 }
 
 /// `grantlint.lint.v1` JSON.
@@ -132,7 +140,13 @@ pub fn render_json(linted: &[Linted], out: &mut dyn Write) -> std::io::Result<()
                     Ok(_) => vec![],
                 },
                 findings: match &l.outcome {
-                    Ok((_, fs)) => fs.iter().map(|(f, _)| JsonFinding::of(f)).collect(),
+                    Ok((_, fs)) => fs
+                        .iter()
+                        .map(|(f, _)| JsonLintFinding {
+                            finding: JsonFinding::of(f),
+                            line: f.location.as_ref().map(|l| l.line),
+                        })
+                        .collect(),
                     Err(_) => vec![],
                 },
             })

@@ -40,20 +40,34 @@ fn sarif_level(level: Level) -> sarif::ResultLevel {
     }
 }
 
+/// Where a finding kind is documented: its heading in docs/findings.md on the repository's
+/// `main` branch.
+pub fn help_uri(kind: Kind) -> String {
+    format!("{}/blob/main/docs/findings.md#{}", repository(), kind.id())
+}
+
+fn repository() -> &'static str {
+    env!("CARGO_PKG_REPOSITORY").trim_end_matches('/')
+}
+
+/// The first sentence of a description.
+pub fn first_sentence(text: &str) -> &str {
+    text.find(". ").map_or(text, |i| &text[..=i])
+}
+
 fn rules() -> Vec<sarif::ReportingDescriptor> {
     Kind::ALL
         .iter()
         .map(|k| {
             let info = k.info();
+            let text = |t: &str| sarif::MultiformatMessageString::builder().text(t).build();
             sarif::ReportingDescriptor::builder()
                 .id(info.id)
-                .name(info.id)
-                .short_description(
-                    sarif::MultiformatMessageString::builder()
-                        .text(info.description)
-                        .build(),
-                )
-                .help(sarif::MultiformatMessageString::builder().text(info.help).build())
+                .name(info.name)
+                .short_description(text(first_sentence(info.description)))
+                .full_description(text(info.description))
+                .help(text(info.help))
+                .help_uri(help_uri(*k))
                 .default_configuration(
                     sarif::ReportingConfiguration::builder()
                         .level(serde_json::to_value(sarif_level(info.level)).unwrap_or_default())
@@ -74,11 +88,7 @@ fn location(r: &CheckResult, f: &Finding) -> sarif::Location {
     sarif::Location::builder()
         .physical_location(
             sarif::PhysicalLocation::builder()
-                .artifact_location(
-                    sarif::ArtifactLocation::builder()
-                        .uri(at.file.replace('\\', "/"))
-                        .build(),
-                )
+                .artifact_location(sarif::ArtifactLocation::builder().uri(artifact_uri(&at.file)).build())
                 .region(sarif::Region::builder().start_line(at.line.max(1) as i64).build())
                 .build(),
         )
@@ -90,6 +100,36 @@ fn location(r: &CheckResult, f: &Finding) -> sarif::Location {
                 .build(),
         ])
         .build()
+}
+
+/// The characters a path segment of a URI reference keeps as they are (RFC 3986 unreserved,
+/// and the sub-delimiters file names commonly hold); everything else is percent-encoded.
+const PATH_SEGMENT: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~')
+    .remove(b'+')
+    .remove(b',')
+    .remove(b'=')
+    .remove(b'@');
+
+/// A file as a SARIF artifact URI: a relative path stays a relative reference (resolved
+/// against where the run started, as code scanning expects); an absolute path, which no
+/// relative reference may express (SARIF validators reject one that begins with a slash),
+/// becomes a `file://` URI. Both percent-encoded.
+pub fn artifact_uri(file: &str) -> String {
+    let path = std::path::Path::new(file);
+    if path.is_absolute()
+        && let Ok(url) = url::Url::from_file_path(path)
+    {
+        return url.to_string();
+    }
+    file.replace('\\', "/")
+        .split('/')
+        .map(|segment| percent_encoding::utf8_percent_encode(segment, PATH_SEGMENT).to_string())
+        .collect::<Vec<_>>()
+        .join("/")
 }
 
 /// The SARIF results of one credential: one per finding.
@@ -181,6 +221,7 @@ impl SarifWriter {
     pub fn begin(&mut self, out: &mut dyn Write) -> std::io::Result<()> {
         let driver = sarif::ToolComponent::builder()
             .name("grantlint")
+            .information_uri(repository())
             .version(env!("CARGO_PKG_VERSION"))
             .semantic_version(env!("CARGO_PKG_VERSION"))
             .rules(rules())

@@ -5,14 +5,16 @@
 use std::io::{self, Write};
 
 use comfy_table::Cell;
+use schemars::JsonSchema;
 use serde::Serialize;
 
 use super::Style;
 use super::table::new_table;
-use crate::catalog::{self, AuditLog, Perm};
+use crate::catalog::{self, Api, AuditLog, Perm, Risk};
 use crate::check::usage::Usage;
 use crate::finding::UsageState;
 use crate::input::clock::{rfc3339, utc_date};
+use crate::input::evidence::EvidenceKind;
 
 /// The permissions a report lists: those the evidence holds, or with `all` every v3 scope
 /// besides.
@@ -26,67 +28,122 @@ pub fn listed(usage: &Usage, all: bool) -> Vec<Perm> {
     perms
 }
 
-#[derive(Serialize)]
-struct Json<'a> {
+pub const USAGE_SCHEMA: &str = "grantlint.usage.v1";
+
+/// The `grantlint usage --format json` document; `grantlint schema --kind usage` describes
+/// this type.
+#[derive(Serialize, JsonSchema)]
+#[schemars(
+    title = "grantlint usage report (grantlint.usage.v1)",
+    description = "What `grantlint usage --format json` writes: per evidence source what it held, per permission what the evidence says (used, unused, unobservable), and the requests that matched nothing or were ignored. Fields are only ever added within v1, so consumers should accept unknown properties."
+)]
+pub struct UsageDocument<'a> {
+    /// Always `grantlint.usage.v1`.
+    #[schemars(schema_with = "usage_schema_name")]
     schema: &'static str,
     sources: Vec<SourceJson<'a>>,
     permissions: Vec<PermJson>,
+    /// Harvest requests that match no catalog operation, by method and path.
     unmatched: Vec<Counted>,
+    /// Requests to hosts other than Greenhouse's, by host.
     ignored: Vec<Counted>,
 }
 
-#[derive(Serialize)]
+fn usage_schema_name(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+    schemars::json_schema!({ "type": "string", "const": USAGE_SCHEMA })
+}
+
+fn one_of_strings(values: &[&str], description: &str) -> schemars::Schema {
+    schemars::json_schema!({ "type": "string", "enum": values, "description": description })
+}
+
+fn place_unit(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+    one_of_strings(
+        &["line", "entry"],
+        "What `at` counts: lines of an access log, entries of a HAR or Audit Log.",
+    )
+}
+
+fn optional_date_time(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+    schemars::json_schema!({ "type": ["string", "null"], "format": "date-time" })
+}
+
+/// One evidence source (`--requests FILE`).
+#[derive(Serialize, JsonSchema)]
 struct SourceJson<'a> {
+    /// The file, or `-` for stdin.
     name: &'a str,
-    kind: &'static str,
+    kind: EvidenceKind,
+    /// The time range the source covers (RFC 3339); null when it holds no dated request.
+    #[schemars(schema_with = "optional_date_time")]
     from: Option<String>,
+    #[schemars(schema_with = "optional_date_time")]
     to: Option<String>,
+    /// Requests read.
     requests: usize,
+    /// Of those, to Greenhouse's Harvest API.
     harvest: usize,
+    /// Of those, matched to a permission.
     matched: usize,
     unmatched: usize,
     ignored: usize,
+    /// Requests refused for authentication (401).
     auth_failures: usize,
+    /// Requests refused for permission (403).
     denied: usize,
     skipped: Skipped<'a>,
     notes: &'a [String],
+    /// Audit Log rows that are not API calls, by what they are.
     other_rows: Vec<Counted>,
 }
 
-#[derive(Serialize)]
+/// Entries that could not be read.
+#[derive(Serialize, JsonSchema)]
 struct Skipped<'a> {
     count: usize,
     /// The first few, with why.
     places: Vec<Place<'a>>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, JsonSchema)]
 struct Place<'a> {
+    /// The line or entry number (from 1).
     at: usize,
+    #[schemars(schema_with = "place_unit")]
     unit: &'static str,
     reason: &'a str,
 }
 
-#[derive(Serialize)]
+/// What the evidence says of one permission.
+#[derive(Serialize, JsonSchema)]
 struct PermJson {
+    /// The scope (v3) or `"METHOD /path"` (v1).
     permission: &'static str,
-    api: &'static str,
-    risk: &'static str,
+    api: Api,
+    risk: Risk,
     /// What the audit log records of it: recorded, inferred or not_recorded.
     audit_log: AuditLog,
     state: UsageState,
     /// An unused verdict that rests only on the audit log's inferred recording of it.
     inferred: bool,
+    /// Calls answered.
     count: usize,
+    /// Calls refused (403).
     denied: usize,
+    /// Calls refused for authentication (401).
     auth_failures: usize,
+    #[schemars(schema_with = "optional_date_time")]
     first_seen: Option<String>,
+    #[schemars(schema_with = "optional_date_time")]
     last_seen: Option<String>,
+    #[schemars(schema_with = "optional_date_time")]
     last_denied: Option<String>,
+    /// The sources that saw it.
     sources: Vec<String>,
 }
 
-#[derive(Serialize)]
+/// A count of requests or rows, with what they have in common.
+#[derive(Serialize, JsonSchema)]
 struct Counted {
     #[serde(skip_serializing_if = "Option::is_none")]
     method: Option<String>,
@@ -117,7 +174,7 @@ pub fn json(usage: &Usage, all: bool, out: &mut dyn Write) -> std::io::Result<()
         .iter()
         .map(|s| SourceJson {
             name: &s.name,
-            kind: s.kind.as_str(),
+            kind: s.kind,
             from: s.covers.map(|c| rfc3339(c.0)),
             to: s.covers.map(|c| rfc3339(c.1)),
             requests: s.requests,
@@ -158,8 +215,8 @@ pub fn json(usage: &Usage, all: bool, out: &mut dyn Write) -> std::io::Result<()
             let u = usage.of(p);
             PermJson {
                 permission: p.id(),
-                api: p.api().as_str(),
-                risk: p.risk().as_str(),
+                api: p.api(),
+                risk: p.risk(),
                 audit_log: p.audit_log(),
                 state: note.state,
                 inferred: note.inferred,
@@ -173,8 +230,8 @@ pub fn json(usage: &Usage, all: bool, out: &mut dyn Write) -> std::io::Result<()
             }
         })
         .collect();
-    let doc = Json {
-        schema: "grantlint.usage.v1",
+    let doc = UsageDocument {
+        schema: USAGE_SCHEMA,
         sources,
         permissions,
         unmatched: usage

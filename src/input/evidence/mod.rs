@@ -20,7 +20,7 @@ use crate::error::Error;
 pub const MAX_EVIDENCE_BYTES: u64 = 256 * 1024 * 1024;
 
 /// What kind of evidence a source is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, serde::Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum EvidenceKind {
     /// HAR 1.2 (mitmproxy, Charles, Fiddler, browser devtools).
