@@ -98,8 +98,7 @@ fn sarif_and_annotations_of_a_builtin_profile_point_at_the_users_grants_file() {
             "a result points at the user's grants file, not at a built-in profile: {r}"
         );
     }
-    // The excess candidates:destroy points at its own line of the grants file (line 23,
-    // counted by hand).
+    // The excess candidates:destroy points at its own line of the grants file.
     let destroy = results
         .iter()
         .find(|r| {
@@ -311,9 +310,13 @@ fn every_problem_at_once_with_did_you_mean_keys() {
         "p.yaml",
         "name: t\nsource: https://example.com/docs\nreviwed: 2026-01-01\napi: harvest-v3\npermissions:\n  - harvest:jobs:lst\n  - harvest:candidates:lis\n",
     );
-    let (code, _, stderr) = run(grantlint().args(["lint"]).arg(&profile));
+    let (code, stdout, _) = run(grantlint().args(["lint"]).arg(&profile));
     assert_eq!(code, 2);
-    assert!(stderr.is_empty() || !stderr.contains("expected one of"), "{stderr}");
+    assert!(stdout.contains("unknown key `reviwed`"), "{stdout}");
+    assert!(
+        !stdout.contains("expected one of"),
+        "a did-you-mean, not every key: {stdout}"
+    );
     let (_, stdout, _) = run(grantlint().args(["lint", "--format", "json"]).arg(&profile));
     let errors: Vec<String> = json(&stdout)["profiles"][0]["errors"]
         .as_array()
@@ -481,7 +484,7 @@ fn lint_speaks_the_ci_formats() {
     let rules = &sarif["runs"][0]["tool"]["driver"]["rules"];
     assert_eq!(rules[0]["name"], "InvalidProfile");
     let (_, stdout, _) = run(grantlint().args(["lint", "--format", "markdown"]).arg(&bad));
-    assert!(stdout.contains("**FAIL: 1 of 1 profiles invalid**"), "{stdout}");
+    assert!(stdout.contains("**FAIL: 1 of 1 profile invalid**"), "{stdout}");
     // The shipped profiles/: purpose-jobs's select-all at its `permissions: all` line.
     let (_, stdout, _) = run(grantlint().args(["lint", "--format", "github"]));
     let text = std::fs::read_to_string(common::root().join("profiles/purpose-jobs.yaml")).unwrap();
@@ -649,4 +652,49 @@ fn shell_words(line: &str) -> Vec<String> {
         words.push(word);
     }
     words
+}
+
+#[test]
+fn text_from_outside_cannot_format_markdown_or_leave_its_place() {
+    let dir = tempfile::tempdir().unwrap();
+    // A permission that is a Markdown image and link, in a profile whose lint goes to a PR's
+    // job summary; a file name with HTML in it for diff's header.
+    let evil = write(
+        dir.path(),
+        "<img src=x>.yaml",
+        "name: t\nsource: https://example.com/docs\nreviewed: 2026-01-01\napi: harvest-v3\npermissions:\n  - \"![x](https://evil.example/t.png) [click](https://evil.example)\"\n",
+    );
+    let (_, stdout, _) = run(grantlint().args(["lint", "--format", "markdown"]).arg(&evil));
+    assert!(!stdout.contains("](https://evil"), "{stdout}");
+    assert!(
+        stdout.contains("\\!\\[x\\]\\(https://evil.example/t.png\\)"),
+        "{stdout}"
+    );
+    assert!(!stdout.contains("<img"), "{stdout}");
+    let grants = write(
+        dir.path(),
+        "<b>g.yaml",
+        "api: harvest-v3\ngranted:\n  - harvest:jobs:list\n",
+    );
+    let (_, stdout, _) = run(grantlint()
+        .args(["diff", "--format", "markdown", "jobtarget"])
+        .arg(&grants));
+    assert!(
+        stdout.starts_with("## grantlint diff: built-in profile jobtarget → grants file "),
+        "{stdout}"
+    );
+    assert!(
+        !stdout.contains("<b>") && stdout.contains("&lt;b&gt;g.yaml"),
+        "{stdout}"
+    );
+    // GitHub annotations: no control character from a file name reaches the log.
+    let escape = write(
+        dir.path(),
+        "e\u{1b}[31mvil.yaml",
+        "api: harvest-v3\ngranted:\n  - harvest:jobs:list\n",
+    );
+    let (_, stdout, _) = run(grantlint()
+        .args(["diff", "--format", "github", "jobtarget"])
+        .arg(&escape));
+    assert!(!stdout.contains('\u{1b}'), "{stdout:?}");
 }

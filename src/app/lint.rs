@@ -4,6 +4,7 @@
 use std::io::Write;
 
 use crate::check::lint::lint_profile;
+use crate::check::usage::counted;
 use crate::cli::{CiFormat, LintArgs};
 use crate::error::{EXIT_FINDINGS, EXIT_INPUT, Error};
 use crate::input::library::{self, lint_targets};
@@ -30,11 +31,15 @@ pub fn run(args: LintArgs, style: Style, out: &mut dyn Write) -> Result<u8, Erro
         .filter(|(f, _)| f.fails)
         .count();
     let verdict = if invalid > 0 {
-        format!("FAIL: {invalid} of {} profiles invalid", linted.len())
+        format!("FAIL: {invalid} of {} invalid", counted(linted.len(), "profile"))
     } else if failing > 0 {
-        format!("FAIL: {failing} failing findings in {} profiles", linted.len())
+        format!(
+            "FAIL: {} in {}",
+            counted(failing, "failing finding"),
+            counted(linted.len(), "profile")
+        )
     } else {
-        format!("PASS: {} profiles", linted.len())
+        format!("PASS: {}", counted(linted.len(), "profile"))
     };
     match args.format {
         CiFormat::Table => render_text(&linted, style, out),

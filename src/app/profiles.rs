@@ -18,10 +18,14 @@ pub fn run(args: ProfilesArgs, style: Style, out: &mut dyn Write) -> Result<u8, 
             // then the invalid ones' problems fail the run.
             let mut loaded = Vec::new();
             let mut invalid = Vec::new();
+            let mut unreadable = None;
             for found in library.list()? {
-                match library::load_found(&found) {
+                match library::load_found(&found).map_err(Error::into_source_errors) {
                     Ok(p) => loaded.push((p, found.replaces_builtin)),
-                    Err(e) => invalid.extend(e.into_source_errors()?),
+                    Err(Ok(errors)) => invalid.extend(errors),
+                    Err(Err(other)) => {
+                        unreadable.get_or_insert(other);
+                    }
                 }
             }
             match format {
@@ -29,6 +33,11 @@ pub fn run(args: ProfilesArgs, style: Style, out: &mut dyn Write) -> Result<u8, 
                 ListFormat::Table => profiles::list_table(&loaded, style, out),
             }
             .map_err(Error::output)?;
+            // Every profile that loaded is listed; then the first that could not be read at
+            // all, else the invalid ones, fail the run.
+            if let Some(e) = unreadable {
+                return Err(e);
+            }
             if !invalid.is_empty() {
                 return Err(Error::inputs(invalid));
             }

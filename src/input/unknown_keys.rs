@@ -30,6 +30,7 @@ pub fn parse_on<T>(
     parse: impl Fn(&Source) -> Result<T, Box<SourceError>>,
 ) -> Result<(T, Vec<SourceError>), Vec<SourceError>> {
     let mut errors = Vec::new();
+    let mut blanked = Vec::new();
     let mut current = src.clone();
     loop {
         let mut e = match parse(&current) {
@@ -42,32 +43,62 @@ pub fn parse_on<T>(
         }
         let offset = e.labels.first().map(|l| l.offset());
         let (Some((key, expected)), Some(offset)) = (unknown_field(&e.message), offset) else {
+            // After a blanking, an error beside the blanked text may be the blanking's own
+            // (a value it cut short): the unknown keys are then all that is certain.
+            // (A missing field is the file's: blanking removes no key the parser knows.)
+            if !errors.is_empty() && !e.message.starts_with("missing field") && near_blanked(src, &e, &blanked) {
+                return Err(errors);
+            }
             errors.push(reworded(e));
             return Err(errors);
         };
         let expected: Vec<&str> = expected.iter().map(String::as_str).collect();
-        let len = src
-            .text
-            .get(offset..)
-            .filter(|t| t.starts_with(key.as_str()))
-            .map_or(0, |_| key.len());
+        // The key's span, quoted or not.
+        let len = src.text.get(offset..).map_or(0, |t| {
+            if t.starts_with(key.as_str()) {
+                key.len()
+            } else if t.len() > key.len() + 1 && t[1..].starts_with(key.as_str()) && t.starts_with(['"', '\'']) {
+                key.len() + 2
+            } else {
+                0
+            }
+        });
         errors.push(unknown_key(src, (offset, len).into(), &key, &expected));
         if errors.len() >= MAX_UNKNOWN {
+            errors.push(SourceError::whole(
+                src.clone(),
+                format!("more than {MAX_UNKNOWN} unknown keys; the rest of the file was not read"),
+                Some("fix these keys, then run again".into()),
+            ));
             return Err(errors);
         }
-        current = Source::new(src.name.clone(), blank(&current.text, offset, syntax));
+        let (text, range) = blank(&current.text, offset, syntax);
+        blanked.push(range);
+        current = Source::new(src.name.clone(), text);
     }
+}
+
+/// Whether an error lies on a line next to text blanked out: then it may be the blanking's,
+/// not the file's.
+fn near_blanked(src: &Source, e: &SourceError, blanked: &[(usize, usize)]) -> bool {
+    let Some(offset) = e.labels.first().map(|l| l.offset()) else {
+        return false;
+    };
+    let line = src.line_of(offset.min(src.text.len()));
+    blanked.iter().any(|&(a, b)| {
+        let (first, last) = (src.line_of(a), src.line_of(b));
+        line + 1 >= first && line <= last + 1
+    })
 }
 
 /// An unknown key that cannot be pointed at (its line is too long to quote): reworded like
 /// the others, its position kept in the message; any other error as it is.
 fn reworded(mut e: SourceError) -> SourceError {
-    if let Some((key, expected)) = unknown_field(&e.message) {
-        let at = e
-            .message
-            .find(" (at ")
-            .map(|i| e.message[i..].to_string())
-            .unwrap_or_default();
+    let (message, at) = match e.message.find(" (at ") {
+        Some(i) => (e.message[..i].to_string(), e.message[i..].to_string()),
+        None => (e.message.clone(), String::new()),
+    };
+    if let Some((key, expected)) = unknown_field(&message) {
         let expected: Vec<&str> = expected.iter().map(String::as_str).collect();
         e.message = format!("unknown key `{key}`{at}");
         e.help = Some(help(&key, &expected));
@@ -109,20 +140,190 @@ pub fn unknown_key(src: &Source, span: SourceSpan, key: &str, expected: &[&str])
     SourceError::at(src, span, format!("unknown key `{key}`"), "not a key here").with_help(help(key, expected))
 }
 
-/// `text` with the key at `offset` and its value replaced by spaces (newlines kept, so every
-/// other offset, line and column stays where it was).
-fn blank(text: &str, offset: usize, syntax: Syntax) -> String {
-    let offset = offset.min(text.len());
+/// `text` with the key at `offset` and its value replaced by spaces (each byte of a character
+/// by one space, newlines kept, so every other offset, line and column stays where it was),
+/// and the range it blanked.
+fn blank(text: &str, offset: usize, syntax: Syntax) -> (String, (usize, usize)) {
+    let offset = floor_char(text, offset.min(text.len()));
     let line_start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
-    let (start, end) = match syntax {
-        Syntax::Yaml => (offset, yaml_value_end(text, offset, offset - line_start)),
-        Syntax::Toml => toml_value(text, offset, line_start),
+    let header = syntax == Syntax::Toml && text[line_start..offset].trim_start().starts_with('[');
+    let (start, end) = if !header && depth_at(text, offset, syntax) > 0 {
+        flow_entry(text, offset, syntax)
+    } else {
+        match syntax {
+            Syntax::Yaml => yaml_block_entry(text, offset),
+            Syntax::Toml => toml_block_entry(text, offset),
+        }
     };
     let mut out = String::with_capacity(text.len());
     out.push_str(&text[..start]);
-    out.extend(text[start..end].chars().map(|c| if c == '\n' { '\n' } else { ' ' }));
+    for c in text[start..end].chars() {
+        match c {
+            '\n' => out.push('\n'),
+            c => out.extend(std::iter::repeat_n(' ', c.len_utf8())),
+        }
+    }
     out.push_str(&text[end..]);
-    out
+    debug_assert_eq!(out.len(), text.len());
+    (out, (start, end))
+}
+
+/// The largest char boundary at or before `i`.
+fn floor_char(text: &str, mut i: usize) -> usize {
+    while i > 0 && !text.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+/// A scanner over YAML or TOML text that knows strings, escapes, comments and bracket depth.
+#[derive(Clone, Copy, Default, PartialEq, Eq)]
+enum Quote {
+    #[default]
+    None,
+    /// `"…"` with backslash escapes.
+    Double,
+    /// `'…'`: YAML doubles a quote inside, TOML has no escapes.
+    Single,
+    /// TOML's `"""…"""` and `\'\'\'…\'\'\'`.
+    TripleDouble,
+    TripleSingle,
+    Comment,
+}
+
+struct Scan<'a> {
+    text: &'a str,
+    syntax: Syntax,
+    at: usize,
+    quote: Quote,
+    depth: i64,
+}
+
+impl<'a> Scan<'a> {
+    fn new(text: &'a str, syntax: Syntax, at: usize) -> Self {
+        Scan {
+            text,
+            syntax,
+            at,
+            quote: Quote::None,
+            depth: 0,
+        }
+    }
+
+    fn rest(&self) -> &'a str {
+        &self.text[self.at..]
+    }
+
+    /// Step over one character (or a whole escape or triple quote), updating the state;
+    /// the character stepped over outside any string or comment, if it was.
+    fn step(&mut self) -> Option<char> {
+        let rest = self.rest();
+        let c = rest.chars().next()?;
+        let toml = self.syntax == Syntax::Toml;
+        let (len, plain) = match (self.quote, c) {
+            (Quote::Comment, '\n') => {
+                self.quote = Quote::None;
+                (1, Some('\n'))
+            }
+            (Quote::Comment, _) => (c.len_utf8(), None),
+            (Quote::Double | Quote::TripleDouble, '\\') => {
+                let next = rest[1..].chars().next().map_or(0, char::len_utf8);
+                (1 + next, None)
+            }
+            (Quote::TripleDouble, '"') if rest.starts_with("\"\"\"") => {
+                self.quote = Quote::None;
+                (3, None)
+            }
+            (Quote::TripleSingle, '\'') if rest.starts_with("\'\'\'") => {
+                self.quote = Quote::None;
+                (3, None)
+            }
+            (Quote::Double, '"') => {
+                self.quote = Quote::None;
+                (1, None)
+            }
+            (Quote::Single, '\'') if !toml && rest.starts_with("\'\'") => (2, None),
+            (Quote::Single, '\'') => {
+                self.quote = Quote::None;
+                (1, None)
+            }
+            (Quote::None, '"') if toml && rest.starts_with("\"\"\"") => {
+                self.quote = Quote::TripleDouble;
+                (3, None)
+            }
+            (Quote::None, '\'') if toml && rest.starts_with("\'\'\'") => {
+                self.quote = Quote::TripleSingle;
+                (3, None)
+            }
+            (Quote::None, '"') => {
+                self.quote = Quote::Double;
+                (1, None)
+            }
+            (Quote::None, '\'') => {
+                self.quote = Quote::Single;
+                (1, None)
+            }
+            (Quote::None, '#') => {
+                self.quote = Quote::Comment;
+                (1, None)
+            }
+            (Quote::None, '[' | '{') => {
+                self.depth += 1;
+                (1, Some(c))
+            }
+            (Quote::None, ']' | '}') => {
+                self.depth -= 1;
+                (1, Some(c))
+            }
+            (Quote::None, c) => (c.len_utf8(), Some(c)),
+            (_, c) => (c.len_utf8(), None),
+        };
+        self.at = (self.at + len).min(self.text.len());
+        plain
+    }
+
+    /// Whether the scan is inside a string (a newline there does not end a value).
+    fn in_string(&self) -> bool {
+        !matches!(self.quote, Quote::None | Quote::Comment)
+    }
+}
+
+/// The bracket depth at `offset` (inside a flow mapping or an inline table when positive).
+fn depth_at(text: &str, offset: usize, syntax: Syntax) -> i64 {
+    let mut scan = Scan::new(text, syntax, 0);
+    while scan.at < offset && scan.step_any() {}
+    scan.depth
+}
+
+impl Scan<'_> {
+    fn step_any(&mut self) -> bool {
+        let before = self.at;
+        self.step();
+        self.at > before
+    }
+}
+
+/// An entry of a flow mapping (`{a: 1, key: 2}`) or an inline table: the key to the next
+/// comma at its depth (with the comma), or to the closing bracket (with the comma before it).
+fn flow_entry(text: &str, offset: usize, syntax: Syntax) -> (usize, usize) {
+    let mut scan = Scan::new(text, syntax, offset);
+    loop {
+        let here = scan.at;
+        match scan.step() {
+            Some(',') if scan.depth == 0 => return (offset, scan.at),
+            Some(']' | '}') if scan.depth < 0 => {
+                let before = text[..offset].trim_end();
+                let start = if before.ends_with(',') {
+                    before.len() - 1
+                } else {
+                    offset
+                };
+                return (start, here);
+            }
+            _ if scan.at == here => return (offset, text.len()),
+            _ => {}
+        }
+    }
 }
 
 /// The end of the line at `offset`.
@@ -130,63 +331,61 @@ fn line_end(text: &str, offset: usize) -> usize {
     text[offset..].find('\n').map_or(text.len(), |i| offset + i)
 }
 
-/// A YAML block key's value runs on over the lines indented deeper than the key (or blank).
-fn yaml_value_end(text: &str, offset: usize, column: usize) -> usize {
-    let mut end = line_end(text, offset);
-    while end < text.len() {
-        let next = end + 1;
-        let next_end = line_end(text, next);
-        let line = &text[next..next_end];
-        let indent = line.len() - line.trim_start_matches(' ').len();
-        if !line.trim().is_empty() && indent <= column {
-            break;
+/// The end of a value that starts at `offset` on its line: the line, and the lines after it
+/// while a string or a bracket is open.
+fn value_end(text: &str, offset: usize, syntax: Syntax) -> usize {
+    let mut scan = Scan::new(text, syntax, offset);
+    loop {
+        let here = scan.at;
+        let c = scan.step();
+        if scan.at == here {
+            return text.len();
         }
-        end = next_end;
+        if c == Some('\n') && scan.depth <= 0 && !scan.in_string() {
+            return here;
+        }
     }
-    end
 }
 
-/// The bytes of a TOML key and its value, which runs on while its brackets are open; an
-/// unknown table (`[name]`) is its header and every line to the next header.
-fn toml_value(text: &str, offset: usize, line_start: usize) -> (usize, usize) {
-    let header = text[line_start..offset].trim_start().starts_with('[');
-    let mut end = line_end(text, offset);
-    if header {
+/// A YAML block key and its value: the lines after it indented deeper than the key, blank
+/// ones, comments, and a sequence at the key's own indentation (`key:` / `- item`).
+fn yaml_block_entry(text: &str, offset: usize) -> (usize, usize) {
+    let line_start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
+    let column = offset - line_start;
+    let mut end = value_end(text, offset, Syntax::Yaml);
+    while end < text.len() {
+        let next = end + 1;
+        let line = &text[next..line_end(text, next)];
+        let trimmed = line.trim_start_matches(' ');
+        let indent = line.len() - trimmed.len();
+        let continues = trimmed.trim().is_empty()
+            || trimmed.starts_with('#')
+            || indent > column
+            || (indent == column && (trimmed == "-" || trimmed.starts_with("- ")));
+        if !continues {
+            break;
+        }
+        end = value_end(text, next + indent, Syntax::Yaml);
+    }
+    (offset, end)
+}
+
+/// A TOML key (dotted or not) and its value, from the start of its line; an unknown table
+/// (`[name]`) is its header and every line to the next header.
+fn toml_block_entry(text: &str, offset: usize) -> (usize, usize) {
+    let line_start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
+    if text[line_start..offset].trim_start().starts_with('[') {
+        let mut end = line_end(text, offset);
         while end < text.len() {
             let next = end + 1;
             if text[next..].trim_start_matches([' ', '\t']).starts_with('[') {
                 break;
             }
-            end = line_end(text, next);
+            end = value_end(text, next, Syntax::Toml);
         }
         return (line_start, end);
     }
-    let mut depth = open_brackets(&text[offset..end]);
-    while depth > 0 && end < text.len() {
-        let next = end + 1;
-        let next_end = line_end(text, next);
-        depth += open_brackets(&text[next..next_end]);
-        end = next_end;
-    }
-    (offset, end)
-}
-
-/// How many `[`/`{` a line of TOML leaves open (outside strings and comments).
-fn open_brackets(line: &str) -> i64 {
-    let mut depth = 0;
-    let mut quote: Option<char> = None;
-    for c in line.chars() {
-        match (quote, c) {
-            (Some(q), c) if c == q => quote = None,
-            (Some(_), _) => {}
-            (None, '"' | '\'') => quote = Some(c),
-            (None, '#') => break,
-            (None, '[' | '{') => depth += 1,
-            (None, ']' | '}') => depth -= 1,
-            _ => {}
-        }
-    }
-    depth
+    (line_start, value_end(text, line_start, Syntax::Toml))
 }
 
 #[cfg(test)]
@@ -216,23 +415,88 @@ mod tests {
         assert_eq!(unknown_field("missing field `name`"), None);
     }
 
+    /// The text with `key` (its first occurrence) blanked out.
+    fn without(text: &str, key: &str, syntax: Syntax) -> String {
+        let at = text.find(key).unwrap();
+        let (out, _) = blank(text, at, syntax);
+        assert_eq!(out.len(), text.len(), "offsets kept: {out:?}");
+        out
+    }
+
     #[test]
     fn a_blanked_key_keeps_every_other_offset() {
         let yaml = "name: t\nreviwed:\n  - a\n  - b\napi: harvest-v3\n";
-        let out = blank(yaml, 8, Syntax::Yaml);
-        assert_eq!(out.len(), yaml.len());
-        assert_eq!(out, "name: t\n        \n     \n     \napi: harvest-v3\n");
-        let toml = "[[credential]]\nnam = [\"a\",\n  \"b\"]\ngrants = \"g.yaml\"\n[polcy]\nx = 1\n[[waiver]]\n";
-        let out = blank(toml, 15, Syntax::Toml);
-        assert!(
-            out.starts_with("[[credential]]\n           \n      \ngrants"),
-            "{out:?}"
+        assert_eq!(
+            without(yaml, "reviwed", Syntax::Yaml),
+            "name: t\n        \n     \n     \napi: harvest-v3\n"
         );
-        let at = toml.find("polcy").unwrap();
-        let out = blank(toml, at, Syntax::Toml);
+        let toml = "[[credential]]\nnam = [\"a\",\n  \"b\"]\ngrants = \"g.yaml\"\n[polcy]\nx = 1\n[[waiver]]\n";
+        assert!(
+            without(toml, "nam", Syntax::Toml).starts_with("[[credential]]\n           \n      \ngrants"),
+            "{toml:?}"
+        );
+        let out = without(toml, "polcy", Syntax::Toml);
         assert!(
             out.ends_with("grants = \"g.yaml\"\n       \n     \n[[waiver]]\n"),
             "{out:?}"
+        );
+    }
+
+    #[test]
+    fn multibyte_characters_keep_their_bytes() {
+        let yaml = "name: t\nnotez: \"€ é\"\n# é\nbogus: 1\n";
+        let value = "notez: \"€ é\"";
+        assert_eq!(
+            without(yaml, "notez", Syntax::Yaml),
+            format!(
+                "name: t\n{}\n{}\nbogus: 1\n",
+                " ".repeat(value.len()),
+                " ".repeat("# é".len())
+            )
+        );
+    }
+
+    #[test]
+    fn values_reach_as_far_as_their_syntax_says() {
+        // A sequence at the key's own indentation, and a comment inside the value.
+        let yaml = "optionl:\n- harvest:jobs:list\n# a note\n- harvest:offices:list\napi: harvest-v3\n";
+        assert!(
+            without(yaml, "optionl", Syntax::Yaml)
+                .trim_start()
+                .starts_with("api: harvest-v3")
+        );
+        // A flow mapping and JSON: only the entry, with its comma.
+        let flow = "{name: t, bogus: 1, api: harvest-v3}\n";
+        assert_eq!(
+            without(flow, "bogus", Syntax::Yaml),
+            "{name: t,           api: harvest-v3}\n"
+        );
+        let last = "{name: t, bogus: [1, 2]}\n";
+        assert_eq!(without(last, "bogus", Syntax::Yaml), "{name: t               }\n");
+        let json = "{\n  \"bogus\": {\n    \"x\": 1\n  },\n  \"api\": \"harvest-v3\"\n}\n";
+        let out = without(json, "\"bogus\"", Syntax::Yaml);
+        assert!(
+            out.contains("\"api\": \"harvest-v3\"") && !out.contains("\"x\"") && !out.contains("},"),
+            "{out:?}"
+        );
+        // TOML: an inline table entry, a dotted key, a multi-line string, an escaped quote.
+        let inline = "credential = [{ name = \"a\", bogus = 1, grants = \"g\" }]\n";
+        assert_eq!(
+            without(inline, "bogus", Syntax::Toml),
+            "credential = [{ name = \"a\",            grants = \"g\" }]\n"
+        );
+        let dotted = "[x]\npolicy.fail_on_excesss = \"low\"\nnext = 1\n";
+        let line = "policy.fail_on_excesss = \"low\"";
+        assert_eq!(
+            without(dotted, "fail_on_excesss", Syntax::Toml),
+            format!("[x]\n{}\nnext = 1\n", " ".repeat(line.len()))
+        );
+        let multi = "notez = \"\"\"\nhas [ bracket\n\"\"\"\nnext = 1\n";
+        assert!(without(multi, "notez", Syntax::Toml).ends_with("\nnext = 1\n"));
+        let escaped = "notez = \"a\\\"[b\"\nnext = 1\n";
+        assert!(
+            without(escaped, "notez", Syntax::Toml).ends_with("\nnext = 1\n"),
+            "{escaped:?}"
         );
     }
 }

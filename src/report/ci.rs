@@ -29,6 +29,9 @@ pub struct Problem {
     pub message: String,
     /// The file it is about, as the user named it; `None` for a built-in profile.
     pub file: Option<String>,
+    /// A built-in profile's path in grantlint's repository (`profiles/seekout.yaml`), for a
+    /// problem with no file of the user's: SARIF needs a location for every result.
+    pub builtin: Option<String>,
     pub line: usize,
     pub column: usize,
 }
@@ -52,7 +55,7 @@ pub fn github(problems: &[Problem], out: &mut dyn Write) -> std::io::Result<()> 
         };
         let mut props = Vec::new();
         if let Some(file) = &p.file {
-            props.push(format!("file={}", property(file)));
+            props.push(format!("file={}", property(&clean_line(file))));
             props.push(format!("line={}", p.line.max(1)));
             props.push(format!("col={}", p.column.max(1)));
         }
@@ -77,22 +80,19 @@ pub fn markdown(title: &str, verdict: &str, problems: &[Problem], out: &mut dyn 
     writeln!(out, "| Level | Rule | Where | Message |\n|---|---|---|---|")?;
     for p in problems {
         let level = if p.fails { "error" } else { p.level.as_str() };
-        let at = match &p.file {
-            Some(f) => format!("`{}:{}`", md(f), p.line.max(1)),
-            None => "built-in".to_string(),
+        let at = match (&p.file, &p.builtin) {
+            (Some(f), _) => format!("{}:{}", md(f), p.line.max(1)),
+            (None, Some(b)) => format!("built-in {}:{}", md(b), p.line.max(1)),
+            (None, None) => "built-in".to_string(),
         };
         writeln!(out, "| {level} | `{}` | {at} | {} |", p.rule, md(&p.message))?;
     }
     Ok(())
 }
 
-/// Text in a Markdown table cell: one line, no table or HTML syntax.
+/// Text in a Markdown table cell: one line, nothing Markdown or HTML acts on.
 fn md(s: &str) -> String {
-    clean_line(s)
-        .replace('|', "\\|")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('`', "'")
+    super::markdown::text(s)
 }
 
 /// A rule's SARIF name: a finding kind's from the registry, else the id in PascalCase.
@@ -146,10 +146,15 @@ pub fn sarif(command: &str, problems: &[Problem], out: &mut dyn Write) -> std::i
                     "grantlint/v1": fingerprint(&[command, p.rule, p.file.as_deref().unwrap_or("built-in"), &p.message]),
                 },
             });
-            if let Some(file) = &p.file {
+            let artifact = match (&p.file, &p.builtin) {
+                (Some(file), _) => Some(artifact(file)),
+                (None, Some(path)) => Some(json!({ "uri": artifact_uri(path), "uriBaseId": "GRANTLINT_BUILTIN" })),
+                (None, None) => None,
+            };
+            if let Some(artifact) = artifact {
                 r["locations"] = json!([{
                     "physicalLocation": {
-                        "artifactLocation": artifact(file),
+                        "artifactLocation": artifact,
                         "region": { "startLine": p.line.max(1), "startColumn": p.column.max(1) },
                     }
                 }]);
@@ -178,7 +183,13 @@ pub fn sarif(command: &str, problems: &[Problem], out: &mut dyn Write) -> std::i
                 })).collect::<Vec<_>>(),
             }},
             "automationDetails": { "id": format!("grantlint/{command}/") },
-            "originalUriBaseIds": { "%SRCROOT%": { "uri": cwd } },
+            "originalUriBaseIds": {
+                "%SRCROOT%": { "uri": cwd },
+                "GRANTLINT_BUILTIN": {
+                    "uri": format!("{HOME}/blob/main/"),
+                    "description": { "text": "grantlint's built-in profiles, compiled into the binary: not a file of this repository" },
+                },
+            },
             "results": results,
         }],
     });

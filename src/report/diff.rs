@@ -73,7 +73,12 @@ pub fn table(d: &DiffResult, style: Style, out: &mut dyn Write) -> std::io::Resu
 }
 
 pub fn markdown(d: &DiffResult, out: &mut dyn Write) -> std::io::Result<()> {
-    writeln!(out, "## grantlint diff: {} → {}\n", d.old, d.new)?;
+    writeln!(
+        out,
+        "## grantlint diff: {} → {}\n",
+        super::markdown::text(&d.old),
+        super::markdown::text(&d.new)
+    )?;
     writeln!(
         out,
         "**{}** · {} · {} space\n",
@@ -118,7 +123,16 @@ pub fn verdict(d: &DiffResult) -> String {
 /// The diff as CI problems: an addition that fails the gate is an error, another addition a
 /// warning, a removal a note; each at the permission's line where `locate` finds it (the new
 /// side's file for an addition, the old side's for a removal).
-pub fn problems(d: &DiffResult, locate: impl Fn(&Delta) -> Option<(String, usize, usize)>) -> Vec<Problem> {
+/// Where a change is: a file and its line and column, the file being grantlint's own (a
+/// built-in profile's path) when `builtin`.
+pub struct Place {
+    pub file: String,
+    pub line: usize,
+    pub column: usize,
+    pub builtin: bool,
+}
+
+pub fn problems(d: &DiffResult, locate: impl Fn(&Delta) -> Option<Place>) -> Vec<Problem> {
     d.changes
         .iter()
         .map(|c| {
@@ -147,9 +161,10 @@ pub fn problems(d: &DiffResult, locate: impl Fn(&Delta) -> Option<(String, usize
                 c.label,
                 c.risk.as_str(),
             );
-            let (file, line, column) = match at {
-                Some((f, l, col)) => (Some(f), l, col),
-                None => (None, 1, 1),
+            let (file, builtin, line, column) = match at {
+                Some(p) if p.builtin => (None, Some(p.file), p.line, p.column),
+                Some(p) => (Some(p.file), None, p.line, p.column),
+                None => (None, None, 1, 1),
             };
             Problem {
                 rule,
@@ -158,6 +173,7 @@ pub fn problems(d: &DiffResult, locate: impl Fn(&Delta) -> Option<(String, usize
                 fails: c.fails,
                 message,
                 file,
+                builtin,
                 line,
                 column,
             }

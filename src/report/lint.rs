@@ -161,9 +161,9 @@ pub fn render_json(linted: &[Linted], out: &mut dyn Write) -> std::io::Result<()
 pub fn problems(linted: &[Linted]) -> Vec<Problem> {
     let mut out = Vec::new();
     for l in linted {
-        let file = match &l.found.origin {
-            Origin::Builtin => None,
-            Origin::File(p) => Some(p.display().to_string()),
+        let (file, builtin_path) = match &l.found.origin {
+            Origin::Builtin => (None, Some(format!("profiles/{}.yaml", l.found.id))),
+            Origin::File(p) => (Some(p.display().to_string()), None),
         };
         let builtin = |m: String| match &file {
             None => format!("{m} (built-in profile {})", l.found.id),
@@ -176,15 +176,20 @@ pub fn problems(linted: &[Linted]) -> Vec<Problem> {
                     Error::Inputs(many) => many.iter().collect(),
                     _ => Vec::new(),
                 };
+                let at = (file.clone(), builtin_path.clone());
                 if errors.is_empty() {
-                    out.push(invalid(file.clone(), builtin(e.to_string()), (1, 1)));
+                    out.push(invalid(at.clone(), builtin(e.to_string()), (1, 1)));
                 }
                 for se in errors {
                     let message = match &se.help {
                         Some(h) => format!("{}: {h}", se.message),
                         None => se.message.clone(),
                     };
-                    out.push(invalid(file.clone(), builtin(message), se.position().unwrap_or((1, 1))));
+                    let position = se
+                        .position()
+                        .or_else(|| position_in_words(&se.message))
+                        .unwrap_or((1, 1));
+                    out.push(invalid(at.clone(), builtin(message), position));
                 }
             }
             Ok((p, findings)) => {
@@ -198,6 +203,7 @@ pub fn problems(linted: &[Linted]) -> Vec<Problem> {
                         fails: f.fails,
                         message: builtin(f.message().into_owned()),
                         file: file.clone(),
+                        builtin: builtin_path.clone(),
                         line,
                         column,
                     });
@@ -208,7 +214,21 @@ pub fn problems(linted: &[Linted]) -> Vec<Problem> {
     out
 }
 
-fn invalid(file: Option<String>, message: String, (line, column): (usize, usize)) -> Problem {
+/// The position a diagnostic gives in words, `… (at FILE:LINE:COL)`, when its line was too
+/// long to quote.
+fn position_in_words(message: &str) -> Option<(usize, usize)> {
+    let inner = message.rsplit_once(" (at ")?.1.strip_suffix(')')?;
+    let mut parts = inner.rsplitn(3, ':');
+    let column = parts.next()?.parse().ok()?;
+    let line = parts.next()?.parse().ok()?;
+    Some((line, column))
+}
+
+fn invalid(
+    (file, builtin): (Option<String>, Option<String>),
+    message: String,
+    (line, column): (usize, usize),
+) -> Problem {
     Problem {
         rule: "invalid-profile",
         rule_help: "A profile file that grantlint cannot load: invalid YAML, an unknown key or permission, a wrong type.",
@@ -216,6 +236,7 @@ fn invalid(file: Option<String>, message: String, (line, column): (usize, usize)
         fails: true,
         message,
         file,
+        builtin,
         line,
         column,
     }

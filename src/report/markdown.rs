@@ -7,8 +7,28 @@ use crate::check::{CheckResult, Verdict};
 use crate::finding::Kind;
 use crate::input::clock::rfc3339;
 
+/// Text from outside (names, reasons, messages) in Markdown: one line, every character that
+/// Markdown or HTML would act on escaped, so it can neither format, link, embed an image nor
+/// leave its table cell.
+pub fn text(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in crate::input::sanitize::clean_line(s).chars() {
+        match c {
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '&' => out.push_str("&amp;"),
+            '\\' | '`' | '*' | '_' | '{' | '}' | '[' | ']' | '(' | ')' | '#' | '+' | '!' | '|' | '~' => {
+                out.push('\\');
+                out.push(c);
+            }
+            c => out.push(c),
+        }
+    }
+    out
+}
+
 fn cell(s: &str) -> String {
-    s.replace('|', "\\|").replace('\n', "<br>")
+    text(s)
 }
 
 pub fn render(results: &[CheckResult], out: &mut dyn std::io::Write) -> std::io::Result<()> {
@@ -32,15 +52,11 @@ pub fn render(results: &[CheckResult], out: &mut dyn std::io::Write) -> std::io:
             Verdict::Fail => "FAIL",
             Verdict::Error => "ERROR",
         };
-        writeln!(out, "### `{}` — {verdict}\n", cell(&r.credential))?;
+        writeln!(out, "### {} — {verdict}\n", cell(&r.credential))?;
         writeln!(
             out,
             "Profiles: {} · grants: {} ({}, read {}) · {} space\n",
-            r.profiles
-                .iter()
-                .map(|p| format!("`{p}`"))
-                .collect::<Vec<_>>()
-                .join(", "),
+            r.profiles.iter().map(|p| cell(p)).collect::<Vec<_>>().join(", "),
             cell(&r.grants_origin),
             r.grants_source.as_str(),
             rfc3339(r.read_at),
