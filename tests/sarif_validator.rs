@@ -260,6 +260,21 @@ fn microsofts_sarif_validator_accepts_every_sarif_grantlint_writes() {
         grantlint().args(["diff", "examples/grants/jobtarget-exact.yaml", OVERGRANTED]),
         1,
     ));
+    // Two built-ins: no file of the user's on either side, still a location.
+    files.push(sarif(
+        o,
+        "diff-builtins",
+        grantlint().args(["diff", "seekout", "jobtarget"]),
+        1,
+    ));
+    // lint of the built-in profiles (a folder without profiles/): purpose-jobs's select-all.
+    let bare = tempfile::tempdir().unwrap();
+    files.push(sarif(
+        o,
+        "lint-builtins-bare",
+        grantlint().arg("lint").current_dir(bare.path()),
+        1,
+    ));
     files.push(sarif(
         o,
         "diff-none",
@@ -281,6 +296,17 @@ fn microsofts_sarif_validator_accepts_every_sarif_grantlint_writes() {
     assert!(!text("user-inside").contains("file://"));
 
     assert!(text("lint-user").contains("published-variant") && text("lint-user").contains("invalid-profile"));
+    for builtin in ["diff-builtins", "lint-builtins-bare"] {
+        let log: Value = serde_json::from_str(&text(builtin)).unwrap();
+        let results = log["runs"][0]["results"].as_array().unwrap();
+        assert!(!results.is_empty(), "{builtin}");
+        for r in results {
+            assert_eq!(
+                r["locations"][0]["physicalLocation"]["artifactLocation"]["uriBaseId"], "GRANTLINT_BUILTIN",
+                "{builtin}: {r}"
+            );
+        }
+    }
 
     let found = validate(&files);
     let bad = problems(&found);
