@@ -13,7 +13,16 @@ use serde_json::Value;
 /// (id, vendor, api, credential, partial, requires all, required count, optional count):
 /// the counts are the entries partners.md shows for each vendor.
 /// id, vendor, api, credential, partial, requires all, required, optional.
-type Expected = (&'static str, &'static str, &'static str, &'static str, bool, bool, usize, usize);
+type Expected = (
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    bool,
+    bool,
+    usize,
+    usize,
+);
 
 const NEW: [Expected; 11] = [
     // 61 entries in section 7 (the last completed from its cut), one of them optional.

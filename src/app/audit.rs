@@ -23,7 +23,15 @@ pub fn run(args: AuditArgs, style: Style, out: &mut dyn Write) -> Result<u8, Err
     let trust = Trust {
         hosts: args.trust.hosts.clone(),
         secret_files: args.trust.secret_files.clone(),
+        catalog_specs: args.trust.catalog_specs.clone(),
     };
+    // The config's catalog spec decides which scopes its waivers and profiles may name: it
+    // is laid over the catalog first (a --catalog-spec flag already was, and wins).
+    if crate::catalog::spec_origin().is_none()
+        && let Some(spec) = config::catalog_spec_of(&path, &trust)?
+    {
+        super::install_catalog_spec(&spec)?;
+    }
     let config = Config::load(&path, &args.dirs.dirs, &trust)?;
     let mut policy = config.policy;
     if let Some(t) = args.fail_on_excess {

@@ -35,6 +35,9 @@ struct RawConfig {
     audit_log: Option<Spanned<RawAuditLog>>,
     #[serde(default)]
     concurrency: Option<Spanned<i64>>,
+    /// A Greenhouse OpenAPI spec to lay over the built-in catalog (relative to the config).
+    #[serde(default)]
+    catalog_spec: Option<Spanned<String>>,
     #[serde(default)]
     policy: Option<RawPolicy>,
     #[serde(default)]
@@ -257,6 +260,8 @@ pub struct Config {
     /// Who reads the Audit Log, and from when.
     pub audit_log: Option<AuditLogReader>,
     pub concurrency: Option<usize>,
+    /// `catalog_spec`: a Greenhouse OpenAPI spec to lay over the built-in catalog.
+    pub catalog_spec: Option<PathBuf>,
     pub policy: Policy,
     pub credentials: Vec<CredentialSpec>,
     pub waivers: Vec<Waiver>,
@@ -277,6 +282,8 @@ pub struct AuditLogReader {
 pub struct Trust {
     pub hosts: Vec<String>,
     pub secret_files: Vec<PathBuf>,
+    /// `catalog_spec` files the config may name outside its folder.
+    pub catalog_specs: Vec<PathBuf>,
 }
 
 impl Trust {
@@ -298,6 +305,11 @@ impl Trust {
     fn allows_secret_file(&self, path: &Path) -> bool {
         let want = canonical(path);
         self.secret_files.iter().any(|allowed| canonical(allowed) == want)
+    }
+
+    fn allows_catalog_spec(&self, path: &Path) -> bool {
+        let want = canonical(path);
+        self.catalog_specs.iter().any(|allowed| canonical(allowed) == want)
     }
 }
 
@@ -331,6 +343,25 @@ pub fn locate(flag: Option<&Path>) -> Result<PathBuf, Error> {
     }
 }
 
+/// The `catalog_spec` a config names, checked (inside the config's folder unless allowed,
+/// an existing file), before the rest of the config is validated: the spec decides which
+/// scopes the config's waivers and profiles may name.
+pub fn catalog_spec_of(path: &Path, trust: &Trust) -> Result<Option<PathBuf>, Error> {
+    let src = Source::read(path)?;
+    let raw: RawConfig = spanned::from_toml(&src.text).map_err(|e| SourceError::from_toml(&src, &e))?;
+    let mut reader = Reader {
+        src: &src,
+        base: path.parent().map(Path::to_path_buf).unwrap_or_default(),
+        trust,
+        errors: Vec::new(),
+    };
+    let spec = raw.catalog_spec.as_ref().and_then(|raw| reader.catalog_spec(raw));
+    if !reader.errors.is_empty() {
+        return Err(Error::inputs(reader.errors));
+    }
+    Ok(spec)
+}
+
 impl Config {
     /// Load and validate. `extra_dirs` (from `--profile-dir`) come before the config's own.
     pub fn load(path: &Path, extra_dirs: &[PathBuf], trust: &Trust) -> Result<Config, Error> {
@@ -350,6 +381,7 @@ impl Config {
         let library = reader.library(extra_dirs, &raw.profile_dirs);
         let policy = reader.policy(raw.policy.as_ref());
         let concurrency = reader.concurrency(raw.concurrency.as_ref());
+        let catalog_spec = raw.catalog_spec.as_ref().and_then(|c| reader.catalog_spec(c));
         let credentials = reader.credentials(&raw.credential, &library)?;
         let auth_url = reader.endpoint("auth_url", raw.auth_url);
         let base_url = reader.endpoint("base_url", raw.base_url);
@@ -369,6 +401,7 @@ impl Config {
             audit_url,
             audit_log,
             concurrency,
+            catalog_spec,
             policy,
             credentials,
             src,
@@ -726,6 +759,46 @@ impl Reader<'_> {
             )),
         );
         None
+    }
+
+    /// `catalog_spec`: inside the config's folder, unless the person running grantlint allowed
+    /// it (DESIGN.md section 9: a config edited in a pull request must not reach outside its
+    /// tree), and a file that exists.
+    fn catalog_spec(&mut self, raw: &Spanned<String>) -> Option<PathBuf> {
+        let path = self.relative(&raw.value);
+        let folder = canonical(if self.base.as_os_str().is_empty() {
+            Path::new(".")
+        } else {
+            &self.base
+        });
+        if !canonical(&path).starts_with(&folder) && !self.trust.allows_catalog_spec(&path) {
+            self.errors.push(
+                SourceError::at(
+                    self.src,
+                    raw.span,
+                    format!(
+                        "`catalog_spec` {} lies outside the config's folder {}: a config may not make grantlint read a file from anywhere else",
+                        path.display(),
+                        folder.display()
+                    ),
+                    "outside the config's folder",
+                )
+                .with_help(format!(
+                    "if this is the right spec, allow it when you run grantlint: --allow-catalog-spec {} (or GRANTLINT_ALLOW_CATALOG_SPECS), or pass --catalog-spec",
+                    path.display()
+                )),
+            );
+            return None;
+        }
+        if !path.is_file() {
+            self.error(
+                raw.span,
+                format!("`catalog_spec` {} is not a file", path.display()),
+                "here",
+            );
+            return None;
+        }
+        Some(path)
     }
 
     /// One `[[waiver]]`: a defined credential, a reason, a valid date, a known permission.

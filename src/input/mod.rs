@@ -7,6 +7,7 @@ pub mod config;
 pub mod evidence;
 pub mod grants;
 pub mod library;
+pub mod openapi;
 pub mod plain_grants;
 pub mod policy;
 pub mod probe;
