@@ -294,6 +294,16 @@ fn explain_and_catalog_show_provenance_from_the_spec() {
         .collect();
     assert_eq!(jobs, ["/v3/job_boards", "/v3/jobs", "/v3/jobs/search"]);
     assert_eq!(by("harvest:job_boards:list")["operations"], json!([]));
+    let (code, table, _) = run(grantlint()
+        .arg("--catalog-spec")
+        .arg(&spec)
+        .args(["catalog", "--api", "harvest-v3"]));
+    assert_eq!(code, 0);
+    assert!(table.contains("(165 scopes; built-in catalog with "), "{table}");
+    let skills_row = table.lines().find(|l| l.contains("harvest:skills:list")).unwrap();
+    assert!(skills_row.contains("high (inferred)"), "{skills_row}");
+    let offices_row = table.lines().find(|l| l.contains("harvest:offices:list ")).unwrap();
+    assert!(!offices_row.contains("inferred"), "{offices_row}");
     // Without a spec, the catalog is the built-in one.
     let (_, stdout, _) = run(grantlint().args(["catalog", "--format", "json", "--api", "harvest-v3"]));
     let v: Value = serde_json::from_str(&stdout).unwrap();
