@@ -38,8 +38,13 @@ pub fn read(path: &Path) -> Result<SpecCatalog, Error> {
             .as_deref(),
         Some("yaml" | "yml")
     );
+    from_source(src, yaml)
+}
+
+/// Check a spec's text: YAML, or JSON (`yaml` false). The source's name is its origin.
+pub fn from_source(src: Source, yaml: bool) -> Result<SpecCatalog, Error> {
     let doc = if yaml { parse_yaml(&src)? } else { parse_json(&src)? };
-    let origin = sanitize::clean_line(&path.display().to_string());
+    let origin = sanitize::clean_line(&src.name);
     extract(&doc, origin).map_err(|(message, help)| SourceError::whole(src, message, Some(help)).into())
 }
 
