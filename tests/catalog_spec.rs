@@ -239,6 +239,8 @@ fn catalog_spec_makes_a_run_use_the_new_scopes_marked_inferred() {
         table.contains("risk is inferred from their names (harvest:skills:list)"),
         "{table}"
     );
+    let row = table.lines().find(|l| l.contains("harvest:skills:list ")).unwrap();
+    assert!(row.contains("EXCESS ┆ high (inferred) ┆ harvest:skills:list"), "{row}");
 }
 
 #[test]
