@@ -134,7 +134,7 @@ fn main() {
         }
         writeln!(
             out,
-            "    Scope {{ sid: ScopeId({i}), id: {id:?}, group: {:?}, label: {:?}, effect: {}, data_class: {}, binding: {}, reference_mark: {:?}, audit_log: {}, note: {:?}, operations: &[{ops_src}], v1_equivalents: &[{}] }},",
+            "    Scope {{ sid: ScopeId({i}), id: {id:?}, group: {:?}, label: {:?}, effect: {}, data_class: {}, binding: {}, reference_mark: {:?}, audit_log: {}, note: {:?}, operations: &[{ops_src}], v1_equivalents: &[{}], provenance: Provenance::BuiltIn }},",
             s["group"],
             s["label"],
             variant("Effect", &s["effect"]),

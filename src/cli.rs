@@ -24,6 +24,11 @@ pub struct Cli {
     #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
     pub color: ColorChoice,
 
+    /// Run with a newer Greenhouse OpenAPI spec's scopes and bindings laid over the built-in
+    /// catalog (JSON, or YAML by extension); new scopes' risk is inferred and marked so.
+    #[arg(long, global = true, value_name = "FILE", env = "GRANTLINT_CATALOG_SPEC")]
+    pub catalog_spec: Option<PathBuf>,
+
     #[command(subcommand)]
     pub command: Command,
 }
@@ -46,7 +51,7 @@ pub enum Command {
     Usage(UsageArgs),
     /// Build a least-privilege profile from what an integration really called.
     Infer(InferArgs),
-    /// Print the permission catalog.
+    /// Print the permission catalog, or compare it with a Greenhouse OpenAPI spec.
     Catalog(CatalogArgs),
     /// List or show built-in and user profiles.
     Profiles(ProfilesArgs),
@@ -320,6 +325,15 @@ pub struct TrustArgs {
         value_delimiter = ','
     )]
     pub secret_files: Vec<PathBuf>,
+    /// Let the config's `catalog_spec` name FILE outside the config's folder (repeatable;
+    /// comma-separated in GRANTLINT_ALLOW_CATALOG_SPECS).
+    #[arg(
+        long = "allow-catalog-spec",
+        value_name = "FILE",
+        env = "GRANTLINT_ALLOW_CATALOG_SPECS",
+        value_delimiter = ','
+    )]
+    pub catalog_specs: Vec<PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -420,6 +434,9 @@ pub struct ConfigArgs {
     /// Let the config read a client secret from FILE (repeatable) [env: GRANTLINT_ALLOW_SECRET_FILES].
     #[arg(long = "allow-secret-file", value_name = "FILE", value_delimiter = ',')]
     pub secret_files: Vec<PathBuf>,
+    /// Let the config's `catalog_spec` name FILE (repeatable) [env: GRANTLINT_ALLOW_CATALOG_SPECS].
+    #[arg(long = "allow-catalog-spec", value_name = "FILE", value_delimiter = ',')]
+    pub catalog_specs: Vec<PathBuf>,
     /// Output format.
     #[arg(long, value_enum, default_value_t = ListFormat::Table)]
     pub format: ListFormat,
@@ -487,13 +504,30 @@ pub enum ApiFilter {
 }
 
 #[derive(Debug, Args)]
+#[command(args_conflicts_with_subcommands = true)]
 pub struct CatalogArgs {
+    #[command(subcommand)]
+    pub command: Option<CatalogCommand>,
     /// Output format.
     #[arg(long, value_enum, default_value_t = ListFormat::Table)]
     pub format: ListFormat,
     /// Only one vocabulary.
     #[arg(long, value_enum)]
     pub api: Option<ApiFilter>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum CatalogCommand {
+    /// Compare the built-in catalog with a Greenhouse OpenAPI spec: scopes added or removed,
+    /// labels changed, operations rebound. Exit 0 when identical, 1 when they differ.
+    Diff {
+        /// The spec: Greenhouse's Harvest v3 OpenAPI document (JSON, or YAML by extension).
+        #[arg(long, value_name = "FILE")]
+        spec: PathBuf,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = ListFormat::Table)]
+        format: ListFormat,
+    },
 }
 
 #[derive(Debug, Args)]

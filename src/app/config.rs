@@ -28,9 +28,22 @@ pub fn run(args: ConfigArgs, style: Style, out: &mut dyn Write) -> Result<u8, Er
             .as_ref()
             .map(|g| g.value.clone())
             .unwrap_or_default(),
+        catalog_specs: overrides
+            .allow_catalog_specs
+            .as_ref()
+            .map(|g| g.value.clone())
+            .unwrap_or_default(),
     };
     let config = match &located {
-        Some(l) => Some(Config::load(&l.path, &args.dirs.dirs, &trust)?),
+        Some(l) => {
+            // As `audit` reads it: the config's catalog spec first, unless --catalog-spec.
+            if crate::catalog::spec_origin().is_none()
+                && let Some(spec) = crate::input::config::catalog_spec_of(&l.path, &trust)?
+            {
+                super::install_catalog_spec(&spec)?;
+            }
+            Some(Config::load(&l.path, &args.dirs.dirs, &trust)?)
+        }
         None => None,
     };
     let env_set = |name: &str| env_value(name).is_some();
@@ -114,5 +127,19 @@ fn overrides(args: &ConfigArgs) -> Result<Overrides, Error> {
             "GRANTLINT_ALLOW_SECRET_FILES",
             |s: &str| PathBuf::from(s),
         ),
+        allow_catalog_specs: list(
+            &args.catalog_specs,
+            "--allow-catalog-spec",
+            "GRANTLINT_ALLOW_CATALOG_SPECS",
+            |s: &str| PathBuf::from(s),
+        ),
+        // The global --catalog-spec was installed before this command ran.
+        catalog_spec: crate::catalog::spec_origin().map(|spec| Given {
+            value: spec.to_string(),
+            from: match env_value("GRANTLINT_CATALOG_SPEC") {
+                Some(v) if v == spec => Provenance::env("GRANTLINT_CATALOG_SPEC"),
+                _ => Provenance::flag("--catalog-spec"),
+            },
+        }),
     })
 }

@@ -28,6 +28,9 @@ use crate::report::Style;
 /// Run one command; the exit code it stands for.
 pub fn run(cli: Cli) -> Result<ExitCode, Error> {
     let style = Style::detect(cli.color);
+    if let Some(spec) = &cli.catalog_spec {
+        install_catalog_spec(spec)?;
+    }
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     let code = match cli.command {
@@ -56,6 +59,12 @@ pub fn run(cli: Cli) -> Result<ExitCode, Error> {
     };
     out.flush().map_err(Error::output)?;
     Ok(ExitCode::from(code))
+}
+
+/// Lay a Greenhouse OpenAPI spec over the built-in catalog for this run.
+fn install_catalog_spec(path: &std::path::Path) -> Result<(), Error> {
+    let spec = crate::input::openapi::read(path)?;
+    crate::catalog::install(&spec).map_err(|e| Error::Usage(format!("{}: {e}", spec.origin)))
 }
 
 /// The clock of this run: `GRANTLINT_NOW`, else the system's.

@@ -4,12 +4,17 @@
 //! here is a binary search over a sorted static array.
 
 mod normalize;
+mod overlay;
 pub mod paths;
 mod perm;
 mod resolve;
 mod risk;
 
 pub use normalize::normalize_label;
+pub use overlay::{
+    Change, Derived, MAX_SCOPES, Provenance, SpecCatalog, SpecOperation, UNKNOWN_RESOURCE_CLASS, builtin_as_spec,
+    derive, diff, effect_of, install, spec_origin,
+};
 pub use perm::{Api, Perm};
 pub use resolve::{Unresolved, resolve, screen_form};
 pub use risk::{DataClass, Effect, Risk};
@@ -104,11 +109,19 @@ pub struct Scope {
     pub note: &'static str,
     pub operations: &'static [Operation],
     pub v1_equivalents: &'static [V1Id],
+    /// Built in, or what a `--catalog-spec` spec says of it.
+    pub provenance: Provenance,
 }
 
 impl Scope {
     pub fn risk(&self) -> Risk {
         Risk::of(self.effect, self.data_class)
+    }
+
+    /// New in a `--catalog-spec` spec: effect, data class and so risk are derived from its
+    /// name by the catalog's rule, not reviewed.
+    pub fn risk_inferred(&self) -> bool {
+        self.provenance == Provenance::Added
     }
 }
 
@@ -177,11 +190,21 @@ impl V1Permission {
 
 include!(concat!(env!("OUT_DIR"), "/catalog_data.rs"));
 
-fn search<T: Copy>(index: &'static [(&'static str, T)], key: &str) -> Option<T> {
-    index.binary_search_by(|(k, _)| (*k).cmp(key)).ok().map(|i| index[i].1)
+fn search<K: AsRef<str>, T: Copy>(index: &[(K, T)], key: &str) -> Option<T> {
+    index
+        .binary_search_by(|(k, _)| k.as_ref().cmp(key))
+        .ok()
+        .map(|i| index[i].1)
 }
 
+/// Every v3 scope of the running catalog: the built-in one, or the built-in one with a
+/// `--catalog-spec` spec laid over it ([`install`]).
 pub fn scopes() -> &'static [Scope] {
+    overlay::OVERLAY.get().map_or(&SCOPES[..], |o| o.scopes)
+}
+
+/// The built-in scopes, whatever spec is laid over them.
+pub fn builtin_scopes() -> &'static [Scope] {
     &SCOPES
 }
 
@@ -190,7 +213,7 @@ pub fn v1_permissions() -> &'static [V1Permission] {
 }
 
 pub fn scope(id: ScopeId) -> &'static Scope {
-    &SCOPES[usize::from(id.0)]
+    &scopes()[usize::from(id.0)]
 }
 
 pub fn v1(id: V1Id) -> &'static V1Permission {
@@ -199,18 +222,29 @@ pub fn v1(id: V1Id) -> &'static V1Permission {
 
 /// A scope by its exact string, e.g. `harvest:applications:list`.
 pub fn scope_by_id(id: &str) -> Option<ScopeId> {
-    search(&SCOPE_BY_ID, id)
+    match overlay::OVERLAY.get() {
+        Some(o) => search(&o.by_id, id),
+        None => search(&SCOPE_BY_ID, id),
+    }
 }
 
 /// A scope by its "Manage scopes" label, matched loosely (case, spacing).
 pub fn scope_by_label(label: &str) -> Option<ScopeId> {
-    search(&SCOPE_BY_LABEL, &normalize_label(label))
+    let key = normalize_label(label);
+    match overlay::OVERLAY.get() {
+        Some(o) => search(&o.by_label, &key),
+        None => search(&SCOPE_BY_LABEL, &key),
+    }
 }
 
 /// The scope that authorises a v3 operation, e.g. `GET /v3/applications`.
 pub fn scope_by_operation(method_path: &str) -> Option<ScopeId> {
     let (m, p) = split_method_path(method_path)?;
-    search(&SCOPE_BY_OPERATION, &format!("{m} {p}"))
+    let key = format!("{m} {p}");
+    match overlay::OVERLAY.get() {
+        Some(o) => search(&o.by_operation, &key),
+        None => search(&SCOPE_BY_OPERATION, &key),
+    }
 }
 
 /// A v1 permission by `"METHOD /path"`.

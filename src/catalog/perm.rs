@@ -72,6 +72,11 @@ impl Perm {
         }
     }
 
+    /// The risk was derived from the name of a scope new in a `--catalog-spec` spec.
+    pub fn risk_inferred(self) -> bool {
+        matches!(self, Perm::V3(s) if scope(s).risk_inferred())
+    }
+
     pub fn effect(self) -> super::Effect {
         match self {
             Perm::V1(v) => v1(v).effect,

@@ -287,6 +287,19 @@ impl<'a> ProfileSet<'a> {
                 p.id
             ));
         }
+        let mut inferred: Vec<&str> = findings
+            .iter()
+            .filter_map(|f| f.permission.filter(|p| p.risk_inferred()).map(|p| p.id()))
+            .collect();
+        inferred.sort_unstable();
+        inferred.dedup();
+        if let (false, Some(spec)) = (inferred.is_empty(), catalog::spec_origin()) {
+            out.push(format!(
+                "{} scope(s) are new in {spec}, not in grantlint's built-in catalog: their risk is inferred from their names ({})",
+                inferred.len(),
+                inferred.join(", ")
+            ));
+        }
         let approximate = findings.iter().filter(|f| f.kind == Kind::ApproximateMatch).count();
         if approximate > 0 {
             out.push(format!(

@@ -50,6 +50,9 @@ struct RawConfig {
     #[serde(default)]
     #[schemars(range(min = 1, max = 256))]
     concurrency: Option<Spanned<i64>>,
+    /// A Greenhouse OpenAPI spec to lay over the built-in catalog (relative to the config).
+    #[serde(default)]
+    catalog_spec: Option<Spanned<String>>,
     /// What fails a run.
     #[serde(default)]
     policy: Option<RawPolicy>,
@@ -367,6 +370,8 @@ pub struct Config {
     /// Who reads the Audit Log, and from when.
     pub audit_log: Option<AuditLogReader>,
     pub concurrency: Option<usize>,
+    /// `catalog_spec`: a Greenhouse OpenAPI spec to lay over the built-in catalog.
+    pub catalog_spec: Option<PathBuf>,
     pub policy: Policy,
     pub credentials: Vec<CredentialSpec>,
     pub waivers: Vec<Waiver>,
@@ -387,6 +392,8 @@ pub struct AuditLogReader {
 pub struct Trust {
     pub hosts: Vec<String>,
     pub secret_files: Vec<PathBuf>,
+    /// `catalog_spec` files the config may name outside its folder.
+    pub catalog_specs: Vec<PathBuf>,
 }
 
 impl Trust {
@@ -409,6 +416,11 @@ impl Trust {
         let want = canonical(path);
         self.secret_files.iter().any(|allowed| canonical(allowed) == want)
     }
+
+    fn allows_catalog_spec(&self, path: &Path) -> bool {
+        let want = canonical(path);
+        self.catalog_specs.iter().any(|allowed| canonical(allowed) == want)
+    }
 }
 
 /// A path with symbolic links and `..` resolved as far as it exists.
@@ -422,6 +434,30 @@ fn canonical(path: &Path) -> PathBuf {
             .map(|d| d.join(path))
             .unwrap_or_else(|_| path.to_path_buf()),
     }
+}
+
+/// The `catalog_spec` a config names, checked (inside the config's folder unless allowed,
+/// an existing file), before the rest of the config is validated: the spec decides which
+/// scopes the config's waivers and profiles may name.
+pub fn catalog_spec_of(path: &Path, trust: &Trust) -> Result<Option<PathBuf>, Error> {
+    let src = Source::read(path)?;
+    // A config that does not parse is reported, with every problem, by Config::load.
+    let Ok((raw, _)) = unknown_keys::parse_on(&src, Syntax::Toml, |s| {
+        spanned::from_toml::<RawConfig>(&s.text).map_err(|e| Box::new(SourceError::from_toml(s, &e)))
+    }) else {
+        return Ok(None);
+    };
+    let mut reader = Reader {
+        src: &src,
+        base: path.parent().map(Path::to_path_buf).unwrap_or_default(),
+        trust,
+        errors: Vec::new(),
+    };
+    let spec = raw.catalog_spec.as_ref().and_then(|raw| reader.catalog_spec(raw));
+    if !reader.errors.is_empty() {
+        return Err(Error::inputs(reader.errors));
+    }
+    Ok(spec)
 }
 
 impl Config {
@@ -446,6 +482,7 @@ impl Config {
         let library = reader.library(extra_dirs, &raw.profile_dirs);
         let policy = reader.policy(raw.policy.as_ref());
         let concurrency = reader.concurrency(raw.concurrency.as_ref());
+        let catalog_spec = raw.catalog_spec.as_ref().and_then(|c| reader.catalog_spec(c));
         let credentials = reader.credentials(&raw.credential, &library)?;
         let auth_url = reader.endpoint("auth_url", raw.auth_url);
         let base_url = reader.endpoint("base_url", raw.base_url);
@@ -465,6 +502,7 @@ impl Config {
             audit_url,
             audit_log,
             concurrency,
+            catalog_spec,
             policy,
             credentials,
             src,
@@ -822,6 +860,46 @@ impl Reader<'_> {
             )),
         );
         None
+    }
+
+    /// `catalog_spec`: inside the config's folder, unless the person running grantlint allowed
+    /// it (DESIGN.md section 9: a config edited in a pull request must not reach outside its
+    /// tree), and a file that exists.
+    fn catalog_spec(&mut self, raw: &Spanned<String>) -> Option<PathBuf> {
+        let path = self.relative(&raw.value);
+        let folder = canonical(if self.base.as_os_str().is_empty() {
+            Path::new(".")
+        } else {
+            &self.base
+        });
+        if !canonical(&path).starts_with(&folder) && !self.trust.allows_catalog_spec(&path) {
+            self.errors.push(
+                SourceError::at(
+                    self.src,
+                    raw.span,
+                    format!(
+                        "`catalog_spec` {} lies outside the config's folder {}: a config may not make grantlint read a file from anywhere else",
+                        path.display(),
+                        folder.display()
+                    ),
+                    "outside the config's folder",
+                )
+                .with_help(format!(
+                    "if this is the right spec, allow it when you run grantlint: --allow-catalog-spec {} (or GRANTLINT_ALLOW_CATALOG_SPECS), or pass --catalog-spec",
+                    path.display()
+                )),
+            );
+            return None;
+        }
+        if !path.is_file() {
+            self.error(
+                raw.span,
+                format!("`catalog_spec` {} is not a file", path.display()),
+                "here",
+            );
+            return None;
+        }
+        Some(path)
     }
 
     /// One `[[waiver]]`: a defined credential, a reason, a valid date, a known permission.

@@ -8,6 +8,7 @@ pub mod discovery;
 pub mod evidence;
 pub mod grants;
 pub mod library;
+pub mod openapi;
 pub mod plain_grants;
 pub mod policy;
 pub mod probe;

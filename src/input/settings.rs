@@ -70,6 +70,9 @@ pub struct Overrides {
     pub fail_on_unused: bool,
     pub allow_hosts: Option<Given<Vec<String>>>,
     pub allow_secret_files: Option<Given<Vec<PathBuf>>>,
+    pub allow_catalog_specs: Option<Given<Vec<PathBuf>>>,
+    /// `--catalog-spec` (or its variable).
+    pub catalog_spec: Option<Given<String>>,
 }
 
 /// One effective setting.
@@ -157,6 +160,7 @@ struct Keys {
     base_url: Option<Spanned<toml::Value>>,
     audit_url: Option<Spanned<toml::Value>>,
     concurrency: Option<Spanned<toml::Value>>,
+    catalog_spec: Option<Spanned<toml::Value>>,
     policy: Option<PolicyKeys>,
 }
 
@@ -192,6 +196,21 @@ pub fn effective(
             .zip(file.at(&file.keys.concurrency)),
         DEFAULT_CONCURRENCY,
         |v| (*v).into(),
+    ));
+    let spec = file
+        .keys
+        .catalog_spec
+        .as_ref()
+        .and_then(|k| k.value.as_str().map(str::to_string));
+    settings.push(pick(
+        "catalog_spec",
+        &overrides.catalog_spec.as_ref().map(|g| Given {
+            value: Some(g.value.clone()),
+            from: g.from.clone(),
+        }),
+        spec.map(Some).as_ref().zip(file.at(&file.keys.catalog_spec)),
+        None,
+        |v: &Option<String>| v.as_deref().map_or(serde_json::Value::Null, Into::into),
     ));
     settings.extend(policy(&file, overrides));
     settings.extend(trust(overrides));
@@ -283,13 +302,21 @@ fn policy(file: &FileKeys, o: &Overrides) -> [Setting; 3] {
 }
 
 /// What the person running grantlint allows a config beyond Greenhouse (never the config).
-fn trust(o: &Overrides) -> [Setting; 2] {
+fn trust(o: &Overrides) -> [Setting; 3] {
     let hosts = o.allow_hosts.as_ref().map(|g| (g.value.clone(), g.from.clone()));
     let files = o.allow_secret_files.as_ref().map(|g| {
         let paths = g.value.iter().map(|p| p.display().to_string()).collect();
         (paths, g.from.clone())
     });
-    [listed("allow_hosts", hosts), listed("allow_secret_files", files)]
+    let specs = o.allow_catalog_specs.as_ref().map(|g| {
+        let paths = g.value.iter().map(|p| p.display().to_string()).collect();
+        (paths, g.from.clone())
+    });
+    [
+        listed("allow_hosts", hosts),
+        listed("allow_secret_files", files),
+        listed("allow_catalog_specs", specs),
+    ]
 }
 
 /// Flag > environment (already folded into `given`) > file > default.

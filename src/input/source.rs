@@ -57,18 +57,23 @@ impl Source {
 
     /// Read a file, refusing huge, binary or non-UTF-8 input with a clear error.
     pub fn read(path: &Path) -> Result<Self, Error> {
+        Self::read_limited(path, MAX_INPUT_BYTES)
+    }
+
+    /// [`Source::read`] with another size limit (an OpenAPI spec is larger than a profile).
+    pub fn read_limited(path: &Path, limit: u64) -> Result<Self, Error> {
         let name = path.display().to_string();
         let file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
         let meta = file.metadata().map_err(|e| Error::io(path, e))?;
         if meta.is_dir() {
             return Err(Error::Usage(format!("{name} is a directory, not a file")));
         }
-        let mut bytes = Vec::with_capacity(meta.len().min(MAX_INPUT_BYTES + 1) as usize);
+        let mut bytes = Vec::with_capacity(meta.len().min(limit + 1) as usize);
         use std::io::Read;
-        file.take(MAX_INPUT_BYTES + 1)
+        file.take(limit + 1)
             .read_to_end(&mut bytes)
             .map_err(|e| Error::io(path, e))?;
-        Self::from_bytes(name, bytes)
+        Self::from_bytes_limited(name, bytes, limit)
     }
 
     /// Read standard input, with the limits of [`Source::read`], named `name`.
@@ -83,10 +88,14 @@ impl Source {
     }
 
     pub fn from_bytes(name: String, bytes: Vec<u8>) -> Result<Self, Error> {
-        if bytes.len() as u64 > MAX_INPUT_BYTES {
+        Self::from_bytes_limited(name, bytes, MAX_INPUT_BYTES)
+    }
+
+    fn from_bytes_limited(name: String, bytes: Vec<u8>, limit: u64) -> Result<Self, Error> {
+        if bytes.len() as u64 > limit {
             return Err(SourceError::whole(
                 Source::new(name, ""),
-                format!("input is larger than the {} MiB limit", MAX_INPUT_BYTES / 1024 / 1024),
+                format!("input is larger than the {} MiB limit", limit / 1024 / 1024),
                 Some(
                     "grantlint reads profiles, grants and tokens of a few KiB; check that this is the right file"
                         .into(),

@@ -9,7 +9,9 @@ use serde::Serialize;
 use super::Style;
 use super::table::new_table;
 use super::words::{class_word, effect_word};
-use crate::catalog::{self, Binding, DataClass, Effect, LabelEvidence, Mapping, MappingBasis, Risk};
+use crate::catalog::{
+    self, Binding, Change, DataClass, Effect, LabelEvidence, Mapping, MappingBasis, Provenance, Risk, SpecCatalog,
+};
 
 pub fn table(v3: bool, v1: bool, style: Style, out: &mut dyn Write) -> std::io::Result<()> {
     if v3 {
@@ -30,13 +32,16 @@ pub fn table(v3: bool, v1: bool, style: Style, out: &mut dyn Write) -> std::io::
                 Cell::new(format!("{} › {}", s.group, s.label)),
                 Cell::new(effect_word(s.effect)),
                 Cell::new(class_word(s.data_class)),
-                Cell::new(s.risk().as_str()),
+                Cell::new(risk_cell(s)),
                 Cell::new(binding_word(s.binding)),
             ]);
         }
+        let origin = catalog::spec_origin()
+            .map(|o| format!("; built-in catalog with {o} laid over it"))
+            .unwrap_or_default();
         writeln!(
             out,
-            "{} ({} scopes)\n{t}",
+            "{} ({} scopes{origin})\n{t}",
             style.bold("Harvest v3 scopes"),
             catalog::scopes().len()
         )?;
@@ -68,6 +73,15 @@ pub fn table(v3: bool, v1: bool, style: Style, out: &mut dyn Write) -> std::io::
     Ok(())
 }
 
+/// A scope's risk, marked when it is inferred (a scope new in a `--catalog-spec` spec).
+fn risk_cell(s: &catalog::Scope) -> String {
+    if s.risk_inferred() {
+        format!("{} (inferred)", s.risk())
+    } else {
+        s.risk().to_string()
+    }
+}
+
 fn binding_word(b: Binding) -> &'static str {
     match b {
         Binding::Spec => "spec",
@@ -87,6 +101,9 @@ fn mapping_word(m: Mapping) -> &'static str {
 #[derive(Serialize)]
 struct JsonCatalog {
     schema: &'static str,
+    /// The spec laid over the built-in catalog (`--catalog-spec`), if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    catalog_spec: Option<&'static str>,
     counts: Counts,
     risk_rule: Vec<RiskRow>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -121,6 +138,10 @@ struct JsonScope {
     operations: &'static [catalog::Operation],
     v1_equivalents: Vec<&'static str>,
     note: &'static str,
+    /// `built_in`, or with a `--catalog-spec`: `spec`, `added` (new in it) or `not_in_spec`.
+    provenance: Provenance,
+    /// The risk was derived from the scope's name by the catalog's rule (a new scope).
+    risk_inferred: bool,
 }
 
 #[derive(Serialize)]
@@ -156,6 +177,7 @@ pub fn json(v3: bool, v1: bool, out: &mut dyn Write) -> std::io::Result<()> {
         .collect();
     let report = JsonCatalog {
         schema: "grantlint.catalog.v1",
+        catalog_spec: catalog::spec_origin(),
         counts: Counts {
             scopes: catalog::scopes().len(),
             v1_permissions: catalog::v1_permissions().len(),
@@ -176,6 +198,8 @@ pub fn json(v3: bool, v1: bool, out: &mut dyn Write) -> std::io::Result<()> {
                     operations: s.operations,
                     v1_equivalents: s.v1_equivalents.iter().map(|&v| catalog::v1(v).key).collect(),
                     note: s.note,
+                    provenance: s.provenance,
+                    risk_inferred: s.risk_inferred(),
                 })
                 .collect()
         }),
@@ -205,4 +229,111 @@ pub fn json(v3: bool, v1: bool, out: &mut dyn Write) -> std::io::Result<()> {
     };
     serde_json::to_writer_pretty(&mut *out, &report)?;
     writeln!(out)
+}
+
+/// `grantlint catalog diff`: `grantlint.catalog-diff.v1`.
+#[derive(Serialize)]
+struct JsonDiff<'a> {
+    schema: &'static str,
+    spec: &'a str,
+    identical: bool,
+    summary: DiffSummary,
+    changes: &'a [Change],
+}
+
+/// How many changes of each kind.
+#[derive(Serialize, Default)]
+struct DiffSummary {
+    scopes_added: usize,
+    scopes_removed: usize,
+    labels_changed: usize,
+    operations_rebound: usize,
+    operations_added: usize,
+    operations_removed: usize,
+    summaries_changed: usize,
+}
+
+fn summary(changes: &[Change]) -> DiffSummary {
+    let mut s = DiffSummary::default();
+    for c in changes {
+        let n = match c {
+            Change::ScopeAdded { .. } => &mut s.scopes_added,
+            Change::ScopeRemoved { .. } => &mut s.scopes_removed,
+            Change::LabelChanged { .. } => &mut s.labels_changed,
+            Change::OperationRebound { .. } => &mut s.operations_rebound,
+            Change::OperationAdded { .. } => &mut s.operations_added,
+            Change::OperationRemoved { .. } => &mut s.operations_removed,
+            Change::SummaryChanged { .. } => &mut s.summaries_changed,
+        };
+        *n += 1;
+    }
+    s
+}
+
+pub fn diff_json(spec: &SpecCatalog, changes: &[Change], out: &mut dyn Write) -> std::io::Result<()> {
+    let doc = JsonDiff {
+        schema: "grantlint.catalog-diff.v1",
+        spec: &spec.origin,
+        identical: changes.is_empty(),
+        summary: summary(changes),
+        changes,
+    };
+    serde_json::to_writer_pretty(&mut *out, &doc)?;
+    writeln!(out)
+}
+
+pub fn diff_table(spec: &SpecCatalog, changes: &[Change], style: Style, out: &mut dyn Write) -> std::io::Result<()> {
+    if changes.is_empty() {
+        return writeln!(
+            out,
+            "{} declares the built-in catalog's {} scopes and binds its {} operations exactly: no difference",
+            spec.origin,
+            spec.scopes.len(),
+            spec.operations.len()
+        );
+    }
+    let mut t = new_table(
+        style,
+        &["Change", "Scope or operation", "Built-in catalog", &spec.origin],
+    );
+    for c in changes {
+        let (subject, old, new) = match c {
+            Change::ScopeAdded { scope, label, risk, .. } => (
+                scope.clone(),
+                "—".to_string(),
+                format!("{label}\nrisk {risk} (inferred)"),
+            ),
+            Change::ScopeRemoved { scope, label } => (scope.clone(), label.clone(), "—".to_string()),
+            Change::LabelChanged { scope, old, new } => (scope.clone(), old.clone(), new.clone()),
+            Change::OperationRebound { operation, old, new } => (operation.clone(), old.clone(), new.clone()),
+            Change::OperationAdded { operation, scope } => (operation.clone(), "—".to_string(), scope.clone()),
+            Change::OperationRemoved { operation, scope } => (operation.clone(), scope.clone(), "—".to_string()),
+            Change::SummaryChanged { operation, old, new } => (operation.clone(), old.clone(), new.clone()),
+        };
+        t.add_row(vec![
+            Cell::new(c.kind()),
+            Cell::new(subject),
+            Cell::new(old),
+            Cell::new(new),
+        ]);
+    }
+    let s = summary(changes);
+    writeln!(
+        out,
+        "{t}\n{} {} between the built-in catalog and {}: {} scope(s) added, {} removed, {} label(s) changed; {} operation(s) rebound, {} added, {} removed, {} summary(ies) changed",
+        style.bold(&changes.len().to_string()),
+        if changes.len() == 1 {
+            "difference"
+        } else {
+            "differences"
+        },
+        spec.origin,
+        s.scopes_added,
+        s.scopes_removed,
+        s.labels_changed,
+        s.operations_rebound,
+        s.operations_added,
+        s.operations_removed,
+        s.summaries_changed,
+    )
 }

@@ -2,7 +2,7 @@
 
 use super::Style;
 use super::words::{class_word, effect_word};
-use crate::catalog::{self, Binding, LabelEvidence, Mapping, MappingBasis, Scope, V1Permission};
+use crate::catalog::{self, Binding, LabelEvidence, Mapping, MappingBasis, Provenance, Scope, V1Permission};
 use crate::finding::Kind;
 
 /// A finding kind's registry entry.
@@ -38,7 +38,8 @@ pub fn scope_text(s: &Scope, style: Style) -> String {
     }
     line(&mut t, "effect", effect_word(s.effect));
     line(&mut t, "data class", class_word(s.data_class));
-    line(&mut t, "risk", &format!("{} (as an excess grant)", s.risk()));
+    let inferred = if s.risk_inferred() { ", inferred" } else { "" };
+    line(&mut t, "risk", &format!("{} (as an excess grant{inferred})", s.risk()));
     if s.v1_equivalents.is_empty() {
         line(&mut t, "v1", "no v1/v2 permission maps to this scope (new in v3)");
     }
@@ -57,6 +58,16 @@ pub fn scope_text(s: &Scope, style: Style) -> String {
         ),
         Binding::Inferred => "scope declared in Greenhouse's OpenAPI spec; what it authorises is inferred".into(),
         Binding::None => "scope declared in Greenhouse's OpenAPI spec; no operation references it".into(),
+    };
+    let provenance = match (catalog::spec_origin(), s.provenance) {
+        (Some(spec), Provenance::Added) => format!(
+            "from {spec}: new there, not in grantlint's built-in catalog; effect, data class and risk inferred by the catalog's rule"
+        ),
+        (Some(spec), Provenance::Spec) => format!("{provenance}; label and operations from {spec}"),
+        (Some(spec), Provenance::NotInSpec) => format!(
+            "grantlint's built-in catalog (reference/harvest_v3.openapi.json), but not declared by {spec}: Greenhouse may have removed it"
+        ),
+        _ => provenance,
     };
     line(&mut t, "provenance", &provenance);
     if !s.note.is_empty() {

@@ -128,6 +128,9 @@ pub struct JsonFinding<'a> {
     /// An excess grant judged against a PARTIAL profile: the partner may need it.
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     partial_profile: bool,
+    /// The permission is a scope new in the `--catalog-spec` spec: its risk is inferred.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    risk_inferred: bool,
 }
 
 /// A waiver of grantlint.toml.
@@ -200,6 +203,7 @@ impl<'a> JsonFinding<'a> {
                 expires: f.waiver_expires.map(|d| d.to_string()),
             }),
             partial_profile: f.partial_profile,
+            risk_inferred: f.permission.is_some_and(|p| p.risk_inferred()),
         }
     }
 

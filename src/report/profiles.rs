@@ -32,6 +32,8 @@ struct JsonProfile<'a> {
     reviewed: Option<&'a str>,
     origin: String,
     requires_all: bool,
+    /// The vendor's list is known to be incomplete (`partial: true` or PARTIAL in the name).
+    partial: bool,
     permissions: Vec<JsonPerm>,
     optional: Vec<JsonPerm>,
     notes: Option<&'a str>,
@@ -68,6 +70,7 @@ fn json_of(p: &Profile, replaces: bool) -> JsonProfile<'_> {
         reviewed: p.reviewed.as_deref(),
         origin: origin(p, replaces),
         requires_all: p.requires_all,
+        partial: p.partial,
         permissions: if p.requires_all {
             Vec::new()
         } else {

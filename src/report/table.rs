@@ -26,11 +26,16 @@ pub fn new_table(style: Style, header: &[&str]) -> Table {
     t
 }
 
-fn risk_cell(risk: Option<Risk>) -> Cell {
+/// A finding's risk, coloured; `inferred` for a scope new in a `--catalog-spec` spec.
+fn risk_cell(risk: Option<Risk>, inferred: bool) -> Cell {
     match risk {
         None => Cell::new(""),
         Some(r) => {
-            let c = Cell::new(r.as_str());
+            let c = Cell::new(if inferred {
+                format!("{r} (inferred)")
+            } else {
+                r.to_string()
+            });
             match r {
                 Risk::Critical => c.fg(Color::Red).add_attribute(Attribute::Bold),
                 Risk::High => c.fg(Color::Red),
@@ -156,7 +161,7 @@ pub fn render_one(r: &CheckResult, first: bool, style: Style, out: &mut dyn Writ
             let Some(perm) = f.permission else { continue };
             t.add_row(vec![
                 status(f),
-                risk_cell(f.risk),
+                risk_cell(f.risk, perm.risk_inferred()),
                 Cell::new(perm.id()),
                 Cell::new(screen_label(perm)),
                 Cell::new(why(f, r.space)),
