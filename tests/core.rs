@@ -517,6 +517,7 @@ fn help_of_every_subcommand_is_stable() {
         "profiles",
         "schema",
         "completions",
+        "man",
     ] {
         let (code, stdout, _) = run(grantlint().args([sub, "--help"]));
         assert_eq!(code, 0);
