@@ -36,6 +36,10 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Compare one credential's grants with one or more profiles.
+    // The usage clap derives is 116 columns; this one fits 60.
+    #[command(override_usage = "grantlint check [OPTIONS] -p <PROFILE>... <GRANTS>\n\n\
+        <GRANTS> is one of --grants <FILE>, --token <FILE|->,\n\
+        --grants-dir <DIR> or --live")]
     Check(CheckArgs),
     /// Check every credential of a config (live or from files), concurrently.
     Audit(AuditArgs),
@@ -68,8 +72,18 @@ pub enum Command {
         #[arg(value_enum)]
         shell: clap_complete::Shell,
     },
-    /// Print the man page (roff).
-    Man,
+    /// Print the man page (roff): the main page, or one subcommand's; --dir writes them all.
+    Man(ManArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ManArgs {
+    /// The subcommand whose page to print (`check`, `audit`, ...; `profiles-list` for a nested one).
+    #[arg(value_name = "SUBCOMMAND", conflicts_with = "dir")]
+    pub page: Option<String>,
+    /// Write every page (grantlint.1, grantlint-check.1, ...) into DIR instead of printing one.
+    #[arg(long, value_name = "DIR")]
+    pub dir: Option<PathBuf>,
 }
 
 #[derive(Debug, Args, Clone, Default)]
@@ -491,8 +505,12 @@ pub enum CiFormat {
 pub struct ExplainArgs {
     /// A scope (`harvest:candidates:list`), a v1 label in any accepted spelling
     /// (`Get: List Candidates`), `METHOD /path` (v1 or v3), a Manage-scopes label, or a finding kind.
-    #[arg(value_name = "PERMISSION", required = true, num_args = 1..)]
+    /// Without one, lists the finding kinds.
+    #[arg(value_name = "PERMISSION", num_args = 1..)]
     pub permission: Vec<String>,
+    /// List every finding kind, one line each (what `explain` with no argument prints).
+    #[arg(long, conflicts_with = "permission")]
+    pub kinds: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

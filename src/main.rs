@@ -20,10 +20,7 @@ fn main() -> ExitCode {
                 return ExitCode::from(code);
             }
             let report = miette::Report::new(err);
-            eprint!(
-                "{}",
-                diagnostic::render(report.as_ref(), style.color, style.diagnostic_width)
-            );
+            eprint!("{}", diagnostic::render(report.as_ref(), style.color, style.text_width));
             ExitCode::from(code)
         }
     }

@@ -545,6 +545,7 @@ fn help_of_every_subcommand_is_stable() {
         "config",
         "schema",
         "completions",
+        "man",
     ] {
         let (code, stdout, _) = run(grantlint().args([sub, "--help"]));
         assert_eq!(code, 0);

@@ -109,7 +109,7 @@ pub fn run(args: AuditArgs, style: Style, out: &mut dyn Write) -> Result<u8, Err
     outcome?;
     let (code, tally) = emitter.finish()?;
     if matches!(args.output.format, Format::Table | Format::Checklist) {
-        audited_line(&tally, &config, out)?;
+        audited_line(&tally, &config, style.text_width, out)?;
     }
     Ok(code)
 }
@@ -175,15 +175,14 @@ fn progress_bar(len: usize) -> ProgressBar {
     bar
 }
 
-fn audited_line(tally: &Tally, config: &Config, out: &mut dyn Write) -> Result<(), Error> {
-    writeln!(
-        out,
-        "\naudited {} from {}: {} pass, {} fail, {} could not be checked",
+fn audited_line(tally: &Tally, config: &Config, width: usize, out: &mut dyn Write) -> Result<(), Error> {
+    let text = format!(
+        "audited {} from {}: {} pass, {} fail, {} could not be checked",
         crate::check::usage::counted(tally.total(), "credential"),
         config.path.display(),
         tally.pass,
         tally.fail,
         tally.error,
-    )
-    .map_err(Error::output)
+    );
+    writeln!(out, "\n{}", crate::report::words::fill(&text, width, 2)).map_err(Error::output)
 }

@@ -12,6 +12,10 @@ use crate::report::{Style, explain};
 pub fn run(args: ExplainArgs, style: Style, out: &mut dyn Write) -> Result<u8, Error> {
     // Labels contain spaces; accept them unquoted too ("explain Get: List Candidates").
     let input = args.permission.join(" ");
+    if args.kinds || input.trim().is_empty() {
+        write!(out, "{}", explain::kinds_text(style)).map_err(Error::output)?;
+        return Ok(0);
+    }
     let text = explain(input.trim(), style)?;
     write!(out, "{text}").map_err(Error::output)?;
     Ok(0)

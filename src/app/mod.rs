@@ -12,6 +12,7 @@ mod explain;
 mod infer;
 mod lint;
 mod live;
+mod man;
 mod migrate;
 mod profiles;
 mod schema;
@@ -46,15 +47,11 @@ pub fn run(cli: Cli) -> Result<ExitCode, Error> {
         Command::Diff(args) => diff::run(args, style, &mut out)?,
         Command::Migrate(args) => migrate::run(args, &mut out)?,
         Command::Completions { shell } => {
-            let mut cmd = <Cli as clap::CommandFactory>::command();
+            let mut cmd = completion_command();
             clap_complete::generate(shell, &mut cmd, "grantlint", &mut out);
             0
         }
-        Command::Man => {
-            let cmd = <Cli as clap::CommandFactory>::command();
-            clap_mangen::Man::new(cmd).render(&mut out).map_err(Error::output)?;
-            0
-        }
+        Command::Man(args) => man::run(args, &mut out)?,
         Command::Schema(args) => schema::run(args, &mut out)?,
     };
     out.flush().map_err(Error::output)?;
@@ -65,6 +62,17 @@ pub fn run(cli: Cli) -> Result<ExitCode, Error> {
 fn install_catalog_spec(path: &std::path::Path) -> Result<(), Error> {
     let spec = crate::input::openapi::read(path)?;
     crate::catalog::install(&spec).map_err(|e| Error::Usage(format!("{}: {e}", spec.origin)))
+}
+
+/// The command line as completion scripts see it: every argument that names a profile offers
+/// the built-in profile ids. Only the scripts see these values; parsing still accepts a path.
+fn completion_command() -> clap::Command {
+    let ids: Vec<&'static str> = crate::input::library::builtins().iter().map(|(id, _)| *id).collect();
+    let offer = |a: clap::Arg| a.value_parser(clap::builder::PossibleValuesParser::new(ids.clone()));
+    <Cli as clap::CommandFactory>::command()
+        .mut_subcommand("check", |c| c.mut_arg("profiles", offer))
+        .mut_subcommand("migrate", |c| c.mut_arg("profile", offer))
+        .mut_subcommand("profiles", |c| c.mut_subcommand("show", |s| s.mut_arg("id", offer)))
 }
 
 /// The clock of this run: `GRANTLINT_NOW`, else the system's.

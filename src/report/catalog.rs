@@ -3,37 +3,38 @@
 
 use std::io::Write;
 
-use comfy_table::Cell;
 use serde::Serialize;
 
 use super::Style;
-use super::table::new_table;
-use super::words::{class_word, effect_word};
+use super::grid::{Field, Fit, Grid};
+use super::words::{class_word, effect_word, whole};
 use crate::catalog::{
     self, Binding, Change, DataClass, Effect, LabelEvidence, Mapping, MappingBasis, Provenance, Risk, SpecCatalog,
 };
 
 pub fn table(v3: bool, v1: bool, style: Style, out: &mut dyn Write) -> std::io::Result<()> {
     if v3 {
-        let mut t = new_table(
+        let mut t = Grid::new(
             style,
             &[
-                "Scope",
-                "Manage scopes label",
-                "Effect",
-                "Data class",
-                "Risk",
-                "Binding",
+                ("Scope", Fit::Whole),
+                // Group and label each stay whole; a line may break after the ›. On a narrow
+                // terminal the label goes under the scope, the rest under the effect.
+                ("Manage scopes label", Fit::Under),
+                ("Effect", Fit::Whole),
+                ("Data class", Fit::Under),
+                ("Risk", Fit::Under),
+                ("Binding", Fit::Under),
             ],
         );
         for s in catalog::scopes() {
             t.add_row(vec![
-                Cell::new(s.id),
-                Cell::new(format!("{} › {}", s.group, s.label)),
-                Cell::new(effect_word(s.effect)),
-                Cell::new(class_word(s.data_class)),
-                Cell::new(risk_cell(s)),
-                Cell::new(binding_word(s.binding)),
+                Field::new(s.id),
+                Field::new(format!("{} › {}", whole(s.group), whole(s.label))),
+                Field::new(effect_word(s.effect)),
+                Field::new(class_word(s.data_class)),
+                Field::new(risk_cell(s)),
+                Field::new(binding_word(s.binding)),
             ]);
         }
         let origin = catalog::spec_origin()
@@ -47,20 +48,30 @@ pub fn table(v3: bool, v1: bool, style: Style, out: &mut dyn Write) -> std::io::
         )?;
     }
     if v1 {
-        let mut t = new_table(
+        let mut t = Grid::new(
             style,
-            &["Label", "Endpoint", "Effect", "Data class", "Risk", "v3", "Mapping"],
+            &[
+                // On a narrow terminal the mapping goes under the v3 scopes, they under the
+                // endpoint, and it under the label.
+                ("Label", Fit::Prose),
+                ("Endpoint", Fit::Under),
+                ("v3", Fit::Under),
+                ("Mapping", Fit::Under),
+                ("Effect", Fit::Whole),
+                ("Data class", Fit::Prose),
+                ("Risk", Fit::Whole),
+            ],
         );
         for p in catalog::v1_permissions() {
             let scopes: Vec<&str> = p.v3_scopes().map(|s| s.id).collect();
             t.add_row(vec![
-                Cell::new(format!("{} › {}", p.group, p.label)),
-                Cell::new(p.key),
-                Cell::new(effect_word(p.effect)),
-                Cell::new(class_word(p.data_class)),
-                Cell::new(p.risk().as_str()),
-                Cell::new(scopes.join("\n")),
-                Cell::new(mapping_word(p.mapping)),
+                Field::new(format!("{} › {}", whole(p.group), whole(p.label))),
+                Field::new(p.key),
+                Field::new(scopes.join("\n")),
+                Field::new(mapping_word(p.mapping)),
+                Field::new(effect_word(p.effect)),
+                Field::new(class_word(p.data_class)),
+                Field::new(p.risk().as_str()),
             ]);
         }
         writeln!(
@@ -292,9 +303,14 @@ pub fn diff_table(spec: &SpecCatalog, changes: &[Change], style: Style, out: &mu
             spec.operations.len()
         );
     }
-    let mut t = new_table(
+    let mut t = Grid::new(
         style,
-        &["Change", "Scope or operation", "Built-in catalog", &spec.origin],
+        &[
+            ("Change", Fit::Whole),
+            ("Scope or operation", Fit::Whole),
+            ("Built-in catalog", Fit::Prose),
+            (&spec.origin, Fit::Prose),
+        ],
     );
     for c in changes {
         let (subject, old, new) = match c {
@@ -311,10 +327,10 @@ pub fn diff_table(spec: &SpecCatalog, changes: &[Change], style: Style, out: &mu
             Change::SummaryChanged { operation, old, new } => (operation.clone(), old.clone(), new.clone()),
         };
         t.add_row(vec![
-            Cell::new(c.kind()),
-            Cell::new(subject),
-            Cell::new(old),
-            Cell::new(new),
+            Field::new(c.kind()),
+            Field::new(subject),
+            Field::new(old),
+            Field::new(new),
         ]);
     }
     let s = summary(changes);

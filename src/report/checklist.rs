@@ -5,6 +5,7 @@
 use std::collections::BTreeMap;
 use std::io::Write;
 
+use super::words::{fill, whole, width, wrap};
 use super::{Style, finding_message};
 use crate::catalog::{Api, Perm};
 use crate::check::CheckResult;
@@ -94,18 +95,16 @@ fn wrong_kinds(r: &CheckResult) -> Vec<(&Finding, &str)> {
 
 /// Every profile needs another kind of credential: no tick or untick fixes that.
 fn render_wrong_kind(wrong: &[(&Finding, &str)], style: Style, out: &mut dyn Write) -> std::io::Result<()> {
-    writeln!(
-        out,
-        "{}",
-        style.red("This is the wrong kind of credential: do not untick its scopes one by one.")
-    )?;
-    writeln!(
-        out,
-        "  [ ] revoke this Harvest credential (Configure > Dev Center > API Credentials > this credential > Revoke)"
-    )?;
+    let w = style.text_width;
+    let text = "This is the wrong kind of credential: do not untick its scopes one by one.";
+    writeln!(out, "{}", style.red(&fill(text, w, 0)))?;
+    let revoke =
+        "  [ ] revoke this Harvest credential (Configure > Dev Center > API Credentials > this credential > Revoke)";
+    writeln!(out, "{}", fill(revoke, w, 6))?;
     for (f, kind) in wrong {
         let profiles: Vec<&str> = f.profiles.iter().map(|p| p.as_ref()).collect();
-        writeln!(out, "  [ ] for {}: {}", profiles.join(", "), replacement(kind))?;
+        let text = format!("  [ ] for {}: {}", profiles.join(", "), replacement(kind));
+        writeln!(out, "{}", fill(&text, w, 6))?;
     }
     Ok(())
 }
@@ -125,54 +124,117 @@ pub fn render_one(r: &CheckResult, first: bool, style: Style, out: &mut dyn Writ
     if !wrong.is_empty() && wrong.len() == r.profiles.len() {
         return render_wrong_kind(&wrong, style, out);
     }
-    writeln!(out, "In Greenhouse: {}", screen(r.space))?;
+    let w = style.text_width;
+    writeln!(out, "{}", fill(&format!("In Greenhouse: {}", screen(r.space)), w, 2))?;
     let groups = steps(r);
     if groups.is_empty() {
-        writeln!(
-            out,
-            "Nothing to tick or untick: the credential grants exactly what its profiles need."
-        )?;
+        let text = "Nothing to tick or untick: the credential grants exactly what its profiles need.";
+        writeln!(out, "{}", fill(text, w, 2))?;
     }
     let mut approximate = false;
+    let label_width = groups
+        .iter()
+        .flat_map(|(_, steps)| steps.iter().map(|s| width(s.perm.label())))
+        .max()
+        .unwrap_or(0);
+    // One layout for every step: all on one line each, or all with the scope below the label.
+    let stacked = groups
+        .iter()
+        .flat_map(|(_, steps)| steps.iter())
+        .any(|s| width(&one_line(s, label_width)) > w);
     for (group, steps) in &groups {
         writeln!(out, "{}", style.bold(group))?;
         for s in steps {
-            // An empty box for every step: each is still to do. The verb says which way.
-            let verb = match s.action {
-                Action::Tick => style.green("tick  "),
-                Action::Untick => style.red("untick"),
-            };
-            let f = s.finding;
-            approximate |= f.approximate;
-            let approx = if f.approximate { " ≈" } else { "" };
-            writeln!(
-                out,
-                "  [ ] {verb} {:<44} {} ({}, {} risk){approx}",
-                s.perm.label(),
-                style.dim(s.perm.id()),
-                f.kind.id(),
-                f.risk.map(|r| r.as_str()).unwrap_or("-"),
-            )?;
+            approximate |= s.finding.approximate;
+            render_step(s, label_width, stacked, style, out)?;
         }
     }
     for (f, kind) in &wrong {
         let profiles: Vec<&str> = f.profiles.iter().map(|p| p.as_ref()).collect();
-        writeln!(
-            out,
+        let text = format!(
             "! {}: this credential cannot serve {}; {}",
             finding_message(r, f),
             profiles.join(", "),
             replacement(kind)
-        )?;
+        );
+        writeln!(out, "{}", fill(&text, w, 2))?;
     }
     for f in blockers(r).filter(|f| f.kind != Kind::WrongCredentialType) {
-        writeln!(out, "! {}", finding_message(r, f))?;
+        writeln!(out, "{}", fill(&format!("! {}", finding_message(r, f)), w, 2))?;
     }
     if !groups.is_empty() {
         writeln!(out, "Then click Save.")?;
     }
     if approximate {
-        writeln!(out, "≈ marks a permission whose v1 -> v3 mapping is approximate.")?;
+        writeln!(
+            out,
+            "{}",
+            fill("≈ marks a permission whose v1 -> v3 mapping is approximate.", w, 2)
+        )?;
+    }
+    Ok(())
+}
+
+/// Why a step is there: `(excess, high risk)`, with ≈ for an approximate mapping.
+fn step_why(f: &Finding) -> String {
+    let approx = if f.approximate { " ≈" } else { "" };
+    format!(
+        "({}, {} risk){approx}",
+        f.kind.id(),
+        f.risk.map(|r| r.as_str()).unwrap_or("-")
+    )
+}
+
+fn verb(a: Action) -> &'static str {
+    match a {
+        Action::Tick => "tick  ",
+        Action::Untick => "untick",
+    }
+}
+
+/// A step on one line, uncoloured: `  [ ] untick Label   scope (excess, high risk)`.
+fn one_line(s: &Step<'_>, label_width: usize) -> String {
+    let label = s.perm.label();
+    let pad = " ".repeat(label_width.saturating_sub(width(label)));
+    format!(
+        "  [ ] {} {label}{pad} {} {}",
+        verb(s.action),
+        s.perm.id(),
+        step_why(s.finding)
+    )
+}
+
+/// One step: on one line, or `stacked`: the scope and its reason on the lines below the
+/// label, wrapped but never cut.
+fn render_step(
+    s: &Step<'_>,
+    label_width: usize,
+    stacked: bool,
+    style: Style,
+    out: &mut dyn Write,
+) -> std::io::Result<()> {
+    // An empty box for every step: each is still to do. The verb says which way.
+    let painted = match s.action {
+        Action::Tick => style.green(verb(s.action)),
+        Action::Untick => style.red(verb(s.action)),
+    };
+    let why = step_why(s.finding);
+    let (label, id) = (s.perm.label(), s.perm.id());
+    if !stacked {
+        let pad = " ".repeat(label_width.saturating_sub(width(label)));
+        return writeln!(out, "  [ ] {painted} {label}{pad} {} {why}", style.dim(id));
+    }
+    writeln!(out, "  [ ] {painted} {label}")?;
+    let indent = " ".repeat(13);
+    for (i, line) in wrap(&format!("{} {why}", whole(id)), style.text_width.saturating_sub(13))
+        .iter()
+        .enumerate()
+    {
+        let line = match line.strip_prefix(id) {
+            Some(rest) if i == 0 => format!("{}{rest}", style.dim(id)),
+            _ => line.clone(),
+        };
+        writeln!(out, "{indent}{line}")?;
     }
     Ok(())
 }

@@ -4,12 +4,13 @@ use std::fmt;
 
 use crate::input::sanitize::clean;
 
-/// Width for diagnostics on a stream: `COLUMNS`, else unwrapped when not on a terminal (so a
-/// message stays on one line for grep and CI logs), else 100.
-pub fn width(terminal: bool) -> usize {
+/// Width for diagnostics and prose on a stream: `COLUMNS`, else unwrapped when not on a
+/// terminal (so a message stays on one line for grep and CI logs), else the terminal's width
+/// (100 when it cannot be read).
+pub fn width(terminal: bool, terminal_width: Option<usize>) -> usize {
     match super::columns() {
         Some(w) => w,
-        None if terminal => 100,
+        None if terminal => terminal_width.unwrap_or(100),
         None => UNWRAPPED,
     }
 }

@@ -2,11 +2,10 @@
 
 use std::io::Write;
 
-use comfy_table::Cell;
-
 use super::Style;
 use super::ci::Problem;
-use super::table::new_table;
+use super::grid::{Field, Fit, Grid};
+use super::words::{fill, fill_tagged, whole};
 use crate::check::diff::{self, Change, Delta, DiffResult};
 use crate::finding::Level;
 
@@ -31,16 +30,20 @@ fn summary(d: &DiffResult) -> String {
 }
 
 pub fn table(d: &DiffResult, style: Style, out: &mut dyn Write) -> std::io::Result<()> {
-    writeln!(
-        out,
-        "{} {} → {} (compared in {} space)",
-        style.bold("diff"),
-        d.old,
-        d.new,
-        d.space
-    )?;
+    let w = style.text_width;
+    let rest = format!(" {} → {} (compared in {} space)", d.old, d.new, d.space);
+    writeln!(out, "{}", fill_tagged("diff", &style.bold("diff"), &rest, w, 2))?;
     if !d.changes.is_empty() {
-        let mut t = new_table(style, &["Change", "Set", "Risk", "Permission", "Greenhouse screen"]);
+        let mut t = Grid::new(
+            style,
+            &[
+                ("Change", Fit::Whole),
+                ("Set", Fit::Whole),
+                ("Risk", Fit::Whole),
+                ("Permission", Fit::Whole),
+                ("Greenhouse screen", Fit::Under),
+            ],
+        );
         for c in &d.changes {
             let sign = match c.change {
                 Change::Added => "+ added",
@@ -48,28 +51,30 @@ pub fn table(d: &DiffResult, style: Style, out: &mut dyn Write) -> std::io::Resu
             };
             let approx = if c.approximate { " ≈" } else { "" };
             t.add_row(vec![
-                Cell::new(sign),
-                Cell::new(c.set),
-                Cell::new(c.risk.as_str()),
-                Cell::new(format!("{}{approx}", c.permission)),
-                Cell::new(format!("{} › {}", c.group, c.label)),
+                Field::new(sign),
+                Field::new(c.set),
+                Field::new(c.risk.as_str()),
+                Field::new(format!("{}{approx}", c.permission)),
+                Field::new(format!("{} › {}", whole(c.group), whole(c.label))),
             ]);
         }
         writeln!(out, "{t}")?;
     }
     for u in &d.unmapped {
-        writeln!(
-            out,
-            "{}",
-            style.yellow(&format!("note: {u} has no equivalent in {} space", d.space))
-        )?;
+        let text = format!("note: {u} has no equivalent in {} space", d.space);
+        writeln!(out, "{}", style.yellow(&fill(&text, w, 2)))?;
     }
     let verdict = if d.fails {
         style.red("FAIL")
     } else {
         style.green("PASS")
     };
-    writeln!(out, "{verdict}: {}", summary(d))
+    let tag = if d.fails { "FAIL" } else { "PASS" };
+    writeln!(
+        out,
+        "{}",
+        fill_tagged(tag, &verdict, &format!(": {}", summary(d)), w, 2)
+    )
 }
 
 pub fn markdown(d: &DiffResult, out: &mut dyn Write) -> std::io::Result<()> {

@@ -10,6 +10,7 @@ use super::Style;
 use super::ci::Problem;
 use super::diagnostic;
 use super::json::JsonFinding;
+use super::words::fill_tagged;
 use crate::check::usage::counted;
 use crate::error::Error;
 use crate::finding::{Finding, Level};
@@ -40,28 +41,37 @@ fn name(l: &Linted) -> String {
 /// Text: a line per profile, its diagnostics, and a closing count.
 pub fn render_text(linted: &[Linted], style: Style, out: &mut dyn Write) -> std::io::Result<()> {
     let (mut invalid, mut findings) = (0, 0);
+    let w = style.text_width;
     for l in linted {
         match &l.outcome {
             Err(e) => {
                 invalid += 1;
                 writeln!(out, "{} {}", style.red("invalid"), name(l))?;
-                write!(out, "{}", diagnostic::render(e, style.color, style.diagnostic_width))?;
+                write!(out, "{}", diagnostic::render(e, style.color, style.text_width))?;
             }
-            Ok((p, fs)) if fs.is_empty() => writeln!(out, "{} {} — {}", style.green("ok     "), name(l), p.name)?,
+            Ok((p, fs)) if fs.is_empty() => {
+                let rest = format!("{} — {}", name(l), p.name);
+                writeln!(
+                    out,
+                    "{}",
+                    fill_tagged("ok      ", &style.green("ok      "), &rest, w, 8)
+                )?
+            }
             Ok((p, fs)) => {
                 findings += fs.len();
                 let worst = fs.iter().map(|(f, _)| f.level).max().unwrap_or(Level::Note);
-                let tag = if worst >= Level::Warning {
-                    style.yellow("finding")
+                let (tag, painted) = if worst >= Level::Warning {
+                    ("finding ", style.yellow("finding "))
                 } else {
-                    style.dim("note   ")
+                    ("note    ", style.dim("note    "))
                 };
-                writeln!(out, "{tag} {} — {}", name(l), p.name)?;
+                let rest = format!("{} — {}", name(l), p.name);
+                writeln!(out, "{}", fill_tagged(tag, &painted, &rest, w, 8))?;
                 for (f, span) in fs {
                     write!(
                         out,
                         "{}",
-                        diagnostic::render(&finding_diagnostic(p, f, *span), style.color, style.diagnostic_width)
+                        diagnostic::render(&finding_diagnostic(p, f, *span), style.color, style.text_width)
                     )?;
                 }
             }

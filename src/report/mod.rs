@@ -11,6 +11,7 @@ pub mod diff;
 pub mod emit;
 pub mod explain;
 pub mod github;
+pub mod grid;
 pub mod html;
 pub mod json;
 pub mod junit;
@@ -33,25 +34,31 @@ use crate::finding::{Finding, Kind};
 #[derive(Debug, Clone, Copy)]
 pub struct Style {
     pub color: bool,
-    /// Width of the terminal (`COLUMNS`), else 120.
+    /// Width tables fit in: `COLUMNS`, else the terminal's, else 120.
     pub width: u16,
-    /// Width for diagnostics: `COLUMNS`, else 100 on a terminal, else unwrapped.
-    pub diagnostic_width: usize,
+    /// Width prose and diagnostics wrap at: `COLUMNS`, else the terminal's, else unwrapped
+    /// (so a message stays on one line for grep and CI logs).
+    pub text_width: usize,
 }
 
 impl Style {
     /// Colour only on a terminal, and never when `NO_COLOR` is set (https://no-color.org).
     /// Diagnostics on stdout wrap as they would on stderr.
     pub fn detect(choice: ColorChoice) -> Style {
-        Self::for_stream(choice, std::io::stdout().is_terminal())
+        let stdout = std::io::stdout();
+        let terminal = stdout.is_terminal().then(|| terminal_width(&stdout)).flatten();
+        Self::for_stream(choice, stdout.is_terminal(), terminal)
     }
 
     /// The same rule for diagnostics on stderr.
     pub fn detect_stderr(choice: ColorChoice) -> Style {
-        Self::for_stream(choice, std::io::stderr().is_terminal())
+        let stderr = std::io::stderr();
+        let terminal = stderr.is_terminal().then(|| terminal_width(&stderr)).flatten();
+        Self::for_stream(choice, stderr.is_terminal(), terminal)
     }
 
-    fn for_stream(choice: ColorChoice, terminal: bool) -> Style {
+    /// `terminal_width`: the stream's terminal's width, when it is one.
+    fn for_stream(choice: ColorChoice, terminal: bool, terminal_width: Option<usize>) -> Style {
         let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
         let color = match choice {
             ColorChoice::Always => true,
@@ -60,8 +67,11 @@ impl Style {
         };
         Style {
             color,
-            width: columns().and_then(|w| u16::try_from(w).ok()).unwrap_or(120),
-            diagnostic_width: diagnostic::width(terminal),
+            width: columns()
+                .or(terminal_width)
+                .and_then(|w| u16::try_from(w).ok())
+                .unwrap_or(120),
+            text_width: diagnostic::width(terminal, terminal_width),
         }
     }
 
@@ -70,7 +80,7 @@ impl Style {
         Style {
             color: false,
             width: 120,
-            diagnostic_width: diagnostic::UNWRAPPED,
+            text_width: diagnostic::UNWRAPPED,
         }
     }
 
@@ -125,6 +135,13 @@ pub enum Format {
     Html,
     /// RFC 4180 CSV, one row per finding, for spreadsheets.
     Csv,
+}
+
+/// The width of the terminal a stream writes to, when it is a usable width.
+fn terminal_width(stream: &impl std::os::fd::AsFd) -> Option<usize> {
+    terminal_size::terminal_size_of(stream)
+        .map(|(w, _)| usize::from(w.0))
+        .filter(|&w| w >= 40)
 }
 
 /// `COLUMNS`, when it is a usable width.

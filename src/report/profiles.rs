@@ -2,12 +2,12 @@
 
 use std::io::Write;
 
-use comfy_table::Cell;
 use serde::Serialize;
 
 use super::Style;
-use super::table::new_table;
-use super::words::screen_label;
+use super::grid::{Field, Fit, Grid};
+use super::words::screen_label_parts;
+use super::words::{fill, fill_tagged};
 use crate::catalog::Risk;
 use crate::input::Entry;
 use crate::input::profile::{Origin, Profile};
@@ -90,9 +90,17 @@ pub fn list_json(loaded: &[(Profile, bool)], out: &mut dyn Write) -> std::io::Re
 
 /// Every profile as a table.
 pub fn list_table(loaded: &[(Profile, bool)], style: Style, out: &mut dyn Write) -> std::io::Result<()> {
-    let mut t = new_table(
+    let mut t = Grid::new(
         style,
-        &["Id", "Name", "API", "Credential", "Permissions", "Reviewed", "Origin"],
+        &[
+            ("Id", Fit::Whole),
+            ("Name", Fit::Prose),
+            ("API", Fit::Whole),
+            ("Credential", Fit::Under),
+            ("Permissions", Fit::Whole),
+            ("Reviewed", Fit::Under),
+            ("Origin", Fit::Under),
+        ],
     );
     for (p, replaces) in loaded {
         let count = if p.requires_all {
@@ -101,13 +109,13 @@ pub fn list_table(loaded: &[(Profile, bool)], style: Style, out: &mut dyn Write)
             p.permissions.len().to_string()
         };
         t.add_row(vec![
-            Cell::new(&p.id),
-            Cell::new(&p.name),
-            Cell::new(p.api.as_str()),
-            Cell::new(p.credential.as_str()),
-            Cell::new(count),
-            Cell::new(p.reviewed.as_deref().unwrap_or("-")),
-            Cell::new(origin(p, *replaces)),
+            Field::new(&p.id),
+            Field::new(&p.name),
+            Field::new(p.api.as_str()),
+            Field::new(p.credential.as_str()),
+            Field::new(count),
+            Field::new(p.reviewed.as_deref().unwrap_or("-")),
+            Field::new(origin(p, *replaces)),
         ]);
     }
     writeln!(out, "{t}")
@@ -122,8 +130,18 @@ pub fn show_json(p: &Profile, replaces: bool, out: &mut dyn Write) -> std::io::R
 /// One profile in full: provenance, then its permissions by section, then its notes.
 pub fn show_text(p: &Profile, replaces: bool, style: Style, out: &mut dyn Write) -> std::io::Result<()> {
     let mut s = String::new();
-    s.push_str(&format!("{} — {}\n", style.bold(&p.id), p.name));
-    let field = |s: &mut String, k: &str, v: &str| s.push_str(&format!("  {:<11} {v}\n", format!("{k}:")));
+    let w = style.text_width;
+    let title = fill_tagged(&p.id, &style.bold(&p.id), &format!(" — {}", p.name), w, 2);
+    s.push_str(&format!("{title}\n"));
+    let field = |s: &mut String, k: &str, v: &str| {
+        let head = format!("  {:<11} ", format!("{k}:"));
+        if !v.contains(' ') && head.len() + super::words::width(v) > w {
+            // A URL too long to stand beside its name: on its own line, never cut.
+            s.push_str(&format!("{}\n{v}\n", head.trim_end()));
+        } else {
+            s.push_str(&format!("{head}{}\n", super::words::wrap_hanging(v, w, head.len())));
+        }
+    };
     if let Some(v) = &p.vendor {
         field(&mut s, "vendor", v);
     }
@@ -152,19 +170,27 @@ pub fn show_text(p: &Profile, replaces: bool, style: Style, out: &mut dyn Write)
             if entries.is_empty() {
                 continue;
             }
-            let mut t = new_table(style, &["Permission", "Greenhouse screen", "Risk"]);
+            let mut t = Grid::new(
+                style,
+                &[
+                    ("Permission", Fit::Whole),
+                    ("Greenhouse screen", Fit::Under),
+                    ("Risk", Fit::Whole),
+                ],
+            );
             for e in entries.iter() {
                 t.add_row(vec![
-                    Cell::new(e.perm.id()),
-                    Cell::new(screen_label(e.perm)),
-                    Cell::new(e.perm.risk().as_str()),
+                    Field::new(e.perm.id()),
+                    Field::new(screen_label_parts(e.perm)),
+                    Field::new(e.perm.risk().as_str()),
                 ]);
             }
             writeln!(out, "{} ({})\n{t}", style.bold(title), entries.len())?;
         }
     }
     if let Some(n) = &p.notes {
-        writeln!(out, "{}\n  {}", style.bold("Notes"), n.trim())?;
+        let notes = fill(&format!("  {}", n.trim()), style.text_width, 2);
+        writeln!(out, "{}\n{notes}", style.bold("Notes"))?;
     }
     Ok(())
 }

@@ -2,10 +2,8 @@
 
 use std::io::Write;
 
-use comfy_table::Cell;
-
 use super::Style;
-use super::table::new_table;
+use super::grid::{Field, Fit, Grid};
 use crate::input::sanitize::clean_line;
 use crate::input::settings::{Effective, ValueSource};
 
@@ -54,17 +52,28 @@ pub fn table(e: &Effective, style: Style, out: &mut dyn Write) -> std::io::Resul
         searched.join(", "),
         c.search_stops_at
     )?;
-    let mut t = new_table(style, &["Setting", "Value", "From"]);
+    let mut t = Grid::new(
+        style,
+        &[("Setting", Fit::Whole), ("Value", Fit::Prose), ("From", Fit::Under)],
+    );
     for s in &e.settings {
         t.add_row(vec![
-            Cell::new(s.key),
-            Cell::new(plain(&s.value)),
-            Cell::new(clean_line(&s.from.describe())),
+            Field::new(s.key),
+            Field::new(plain(&s.value)),
+            Field::new(clean_line(&s.from.describe())),
         ]);
     }
     writeln!(out, "{t}")?;
     if !e.credentials.is_empty() {
-        let mut t = new_table(style, &["Credential", "Profiles", "Grants from", "From"]);
+        let mut t = Grid::new(
+            style,
+            &[
+                ("Credential", Fit::Whole),
+                ("Profiles", Fit::Prose),
+                ("Grants from", Fit::Prose),
+                ("From", Fit::Under),
+            ],
+        );
         for cr in &e.credentials {
             let grants = match (&cr.grants, &cr.client_id, &cr.client_secret) {
                 (Some(g), _, _) => format!("file {}", clean_line(g)),
@@ -74,23 +83,32 @@ pub fn table(e: &Effective, style: Style, out: &mut dyn Write) -> std::io::Resul
                 _ => cr.mode.to_string(),
             };
             t.add_row(vec![
-                Cell::new(clean_line(&cr.name)),
-                Cell::new(clean_line(&cr.profiles.join(", "))),
-                Cell::new(grants),
-                Cell::new(clean_line(&cr.from.describe())),
+                Field::new(clean_line(&cr.name)),
+                Field::new(clean_line(&cr.profiles.join(", "))),
+                Field::new(grants),
+                Field::new(clean_line(&cr.from.describe())),
             ]);
         }
         writeln!(out, "{} ({})\n{t}", style.bold("Credentials"), e.credentials.len())?;
     }
     if !e.waivers.is_empty() {
-        let mut t = new_table(style, &["Credential", "Kind", "Permission", "Expires", "From"]);
+        let mut t = Grid::new(
+            style,
+            &[
+                ("Credential", Fit::Whole),
+                ("Kind", Fit::Whole),
+                ("Permission", Fit::Whole),
+                ("Expires", Fit::Under),
+                ("From", Fit::Under),
+            ],
+        );
         for w in &e.waivers {
             t.add_row(vec![
-                Cell::new(clean_line(&w.credential)),
-                Cell::new(w.kind),
-                Cell::new(clean_line(&w.permission)),
-                Cell::new(w.expires.as_deref().unwrap_or("never")),
-                Cell::new(clean_line(&w.from.describe())),
+                Field::new(clean_line(&w.credential)),
+                Field::new(w.kind),
+                Field::new(clean_line(&w.permission)),
+                Field::new(w.expires.as_deref().unwrap_or("never")),
+                Field::new(clean_line(&w.from.describe())),
             ]);
         }
         writeln!(out, "{} ({})\n{t}", style.bold("Waivers"), e.waivers.len())?;

@@ -3,50 +3,34 @@
 
 use std::io::Write;
 
-use comfy_table::{Attribute, Cell, Color, ContentArrangement, Table, presets};
-
-use super::words::{class_word, effect_word, screen_label};
+use super::grid::{Field, Fit, Grid, Tone};
+use super::words::{class_word, effect_word, fill, screen_label_parts, whole};
 use super::{Style, finding_message};
 use crate::catalog::{Api, Perm, Risk};
 use crate::check::{CheckResult, Verdict};
 use crate::finding::{Finding, Kind, Level};
 use crate::input::clock::rfc3339;
 
-pub fn new_table(style: Style, header: &[&str]) -> Table {
-    let mut t = Table::new();
-    t.load_style(presets::UTF8_FULL_CONDENSED.with_rounded_corners())
-        .set_content_arrangement(ContentArrangement::Dynamic)
-        .set_width(style.width);
-    if !style.color {
-        t.force_no_tty();
-    } else {
-        t.enforce_styling();
-    }
-    t.set_header(header.iter().map(|h| Cell::new(h).add_attribute(Attribute::Bold)));
-    t
-}
-
-/// A finding's risk, coloured; `inferred` for a scope new in a `--catalog-spec` spec.
-fn risk_cell(risk: Option<Risk>, inferred: bool) -> Cell {
+/// A risk as a cell, coloured by how bad it is; `inferred` for a scope new in a
+/// `--catalog-spec` spec.
+pub fn risk_field(risk: Option<Risk>, inferred: bool) -> Field {
     match risk {
-        None => Cell::new(""),
-        Some(r) => {
-            let c = Cell::new(if inferred {
-                format!("{r} (inferred)")
-            } else {
-                r.to_string()
-            });
-            match r {
-                Risk::Critical => c.fg(Color::Red).add_attribute(Attribute::Bold),
-                Risk::High => c.fg(Color::Red),
-                Risk::Medium => c.fg(Color::Yellow),
-                Risk::Low => c,
-            }
-        }
+        None => Field::default(),
+        Some(r) => Field::new(if inferred {
+            format!("{r} (inferred)")
+        } else {
+            r.to_string()
+        })
+        .tone(match r {
+            Risk::Critical => Tone::RedBold,
+            Risk::High => Tone::Red,
+            Risk::Medium => Tone::Yellow,
+            Risk::Low => Tone::Plain,
+        }),
     }
 }
 
-fn status(f: &Finding) -> Cell {
+fn status(f: &Finding) -> Field {
     let text = match f.kind {
         Kind::Missing => "MISSING",
         Kind::Excess => "EXCESS",
@@ -57,17 +41,12 @@ fn status(f: &Finding) -> Cell {
         Kind::ApproximateMatch => "granted ≈",
         _ => f.kind.id(),
     };
-    let c = if f.waived {
-        Cell::new(format!("waived {}", f.kind.id()))
-    } else {
-        Cell::new(text)
-    };
     if f.waived {
-        c.fg(Color::DarkGrey)
+        Field::new(format!("waived {}", f.kind.id())).tone(Tone::Grey)
     } else if f.fails {
-        c.fg(Color::Red).add_attribute(Attribute::Bold)
+        Field::new(text).tone(Tone::RedBold)
     } else {
-        c.fg(Color::Yellow)
+        Field::new(text).tone(Tone::Yellow)
     }
 }
 
@@ -93,7 +72,8 @@ fn why(f: &Finding, space: Api) -> String {
             Kind::Missing | Kind::UnusedOptional => {
                 parts.push(format!("needed by {}", f.profiles.join(", ")));
                 if space == Api::HarvestV3 && matches!(perm, Perm::V3(_)) && f.labels.first() != Some(&perm.label()) {
-                    parts.push(format!("for {}", f.labels.join("; ")));
+                    let labels: Vec<String> = f.labels.iter().map(|l| whole(l)).collect();
+                    parts.push(format!("{}{}", whole("for "), labels.join("; ")));
                 }
             }
             _ => parts.push(format!("{} · {}", effect_word(effect), class_word(class))),
@@ -119,36 +99,32 @@ pub fn render_one(r: &CheckResult, first: bool, style: Style, out: &mut dyn Writ
     if !first {
         writeln!(out)?;
     }
+    let w = style.text_width;
     writeln!(
         out,
         "{} {} against {}",
         style.bold("credential"),
         style.bold(&r.credential),
-        r.profiles.join(" + ")
+        fill(&r.profiles.join(" + "), w.saturating_sub(12 + r.credential.len()), 2)
     )?;
-    writeln!(
-        out,
-        "{}",
-        style.dim(&format!(
-            "grants: {} ({}, read {}) · compared in {} space",
-            r.grants_origin,
-            r.grants_source.as_str(),
-            rfc3339(r.read_at),
-            r.space.as_str()
-        ))
-    )?;
+    let grants = format!(
+        "grants: {} ({}, read {}) · compared in {} space",
+        r.grants_origin,
+        r.grants_source.as_str(),
+        rfc3339(r.read_at),
+        r.space.as_str()
+    );
+    writeln!(out, "{}", style.dim(&fill(&grants, w, 2)))?;
     for c in &r.caveats {
-        writeln!(out, "{}", style.yellow(&format!("caveat: {c}")))?;
+        writeln!(out, "{}", style.yellow(&fill(&format!("caveat: {c}"), w, 2)))?;
     }
     let credential_level = |f: &&Finding| f.permission.is_none() || f.kind == Kind::UnusedOptional;
     // What makes the whole comparison moot comes first; notes come last.
     for f in r.findings.iter().filter(credential_level).filter(|f| f.fails) {
-        writeln!(
-            out,
-            "{}: {}",
-            style.red(&format!("{}[{}]", f.level.as_str(), f.kind.id())),
-            finding_message(r, f)
-        )?;
+        let tag = format!("{}[{}]", f.level.as_str(), f.kind.id());
+        let text = fill(&format!("{tag}: {}", finding_message(r, f)), w, 2);
+        let rest = text.strip_prefix(tag.as_str()).unwrap_or(&text);
+        writeln!(out, "{}{rest}", style.red(&tag))?;
     }
     let rows: Vec<&Finding> = r
         .findings
@@ -156,29 +132,40 @@ pub fn render_one(r: &CheckResult, first: bool, style: Style, out: &mut dyn Writ
         .filter(|f| f.permission.is_some() && f.kind != Kind::UnusedOptional)
         .collect();
     if !rows.is_empty() {
-        let mut t = new_table(style, &["Status", "Risk", "Permission", "Greenhouse screen", "Why"]);
+        let mut t = Grid::new(
+            style,
+            &[
+                ("Status", Fit::Whole),
+                ("Risk", Fit::Under),
+                ("Permission", Fit::Whole),
+                ("Greenhouse screen", Fit::Under),
+                ("Why", Fit::Prose),
+            ],
+        );
         for f in &rows {
             let Some(perm) = f.permission else { continue };
             t.add_row(vec![
                 status(f),
-                risk_cell(f.risk, perm.risk_inferred()),
-                Cell::new(perm.id()),
-                Cell::new(screen_label(perm)),
-                Cell::new(why(f, r.space)),
+                risk_field(f.risk, perm.risk_inferred()),
+                Field::new(perm.id()),
+                Field::new(screen_label_parts(perm)),
+                Field::new(why(f, r.space)),
             ]);
         }
         writeln!(out, "{t}")?;
     }
     for f in r.findings.iter().filter(credential_level).filter(|f| !f.fails) {
         let tag = format!("{}[{}]", f.level.as_str(), f.kind.id());
+        let text = fill(&format!("{tag}: {}", finding_message(r, f)), w, 2);
+        let rest = text.strip_prefix(tag.as_str()).unwrap_or(&text);
         let tag = if f.level == Level::Note {
             style.dim(&tag)
         } else {
             style.yellow(&tag)
         };
-        writeln!(out, "{tag}: {}", finding_message(r, f))?;
+        writeln!(out, "{tag}{rest}")?;
     }
-    writeln!(out, "{}", summary_line(r, style, true))
+    writeln!(out, "{}", fill(&summary_line(r, style, true), w, 2))
 }
 
 /// `--format summary`: one line per credential.

@@ -4,12 +4,12 @@
 
 use std::io::{self, Write};
 
-use comfy_table::Cell;
 use schemars::JsonSchema;
 use serde::Serialize;
 
 use super::Style;
-use super::table::new_table;
+use super::grid::{Field, Fit, Grid};
+use super::words::{fill, fill_tagged};
 use crate::catalog::{self, Api, AuditLog, Perm, Risk};
 use crate::check::usage::Usage;
 use crate::finding::UsageState;
@@ -261,30 +261,41 @@ fn day(t: Option<jiff::Timestamp>) -> String {
 }
 
 pub fn table(usage: &Usage, all: bool, style: Style, out: &mut dyn Write) -> std::io::Result<()> {
+    let w = style.text_width;
     for s in &usage.sources {
         let window = match s.covers {
             Some((a, b)) => format!(", {} to {}", rfc3339(a), rfc3339(b)),
             None => ", no times".into(),
         };
-        writeln!(
-            out,
-            "{} ({}): {}, {} to Greenhouse{window}",
-            style.bold(&s.name),
+        let rest = format!(
+            " ({}): {}, {} to Greenhouse{window}",
             s.kind.as_str(),
             crate::check::usage::counted(s.requests, "request"),
             s.harvest
-        )?;
+        );
+        writeln!(out, "{}", fill_tagged(&s.name, &style.bold(&s.name), &rest, w, 2))?;
         for line in usage
             .caveats()
             .iter()
             .skip(1)
             .filter(|c| c.starts_with(&format!("{}: ", s.name)))
         {
-            writeln!(out, "  {}", &line[s.name.len() + 2..])?;
+            let text = format!("  {}", line.get(s.name.len() + 2..).unwrap_or(line));
+            writeln!(out, "{}", fill(&text, w, 4))?;
         }
     }
     let perms = listed(usage, all);
-    let mut t = new_table(style, &["Permission", "State", "Calls", "Denied", "Last seen", "Risk"]);
+    let mut t = Grid::new(
+        style,
+        &[
+            ("Permission", Fit::Whole),
+            ("State", Fit::Prose),
+            ("Calls", Fit::Whole),
+            ("Denied", Fit::Whole),
+            ("Last seen", Fit::Whole),
+            ("Risk", Fit::Whole),
+        ],
+    );
     for p in &perms {
         let note = usage.note(*p);
         let state = match (note.state, note.inferred, note.denied > 0) {
@@ -293,12 +304,12 @@ pub fn table(usage: &Usage, all: bool, style: Style, out: &mut dyn Write) -> std
             (s, _, _) => s.as_str().to_string(),
         };
         t.add_row(vec![
-            Cell::new(p.id()),
-            Cell::new(state),
-            Cell::new(note.count),
-            Cell::new(note.denied),
-            Cell::new(day(note.last_seen.or(note.last_denied))),
-            Cell::new(p.risk().as_str()),
+            Field::new(p.id()),
+            Field::new(state),
+            Field::new(note.count),
+            Field::new(note.denied),
+            Field::new(day(note.last_seen.or(note.last_denied))),
+            Field::new(p.risk().as_str()),
         ]);
     }
     writeln!(out, "\n{t}")?;
@@ -307,18 +318,18 @@ pub fn table(usage: &Usage, all: bool, style: Style, out: &mut dyn Write) -> std
         .filter(|s| usage.state(Perm::V3(s.sid)).0 == UsageState::Unobservable)
         .count();
     if unobservable > 0 {
-        writeln!(
-            out,
+        let text = format!(
             "{unobservable} of {} scopes are unobservable by these sources (the audit log records reads of candidates and applications only): never call them unused",
             catalog::scopes().len()
-        )?;
+        );
+        writeln!(out, "{}", fill(&text, w, 2))?;
     }
     if !all {
-        writeln!(
-            out,
+        let text = format!(
             "{} permissions seen; --all lists every scope with its state",
             usage.permissions.len()
-        )?;
+        );
+        writeln!(out, "{}", fill(&text, w, 2))?;
     }
     if !usage.unmatched.is_empty() {
         writeln!(out, "\n{}", style.bold("Greenhouse requests that match no operation"))?;
