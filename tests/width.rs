@@ -227,6 +227,24 @@ fn prose_outputs_fit() {
         ),
         (&["diff", "cronofy-v1", "cronofy"], &["harvest:application_stages:list"]),
         (&["usage", "--requests", "tests/data/captures/integration.har"], &[]),
+        (
+            &["config", "--config", "examples/ci/grantlint.toml"],
+            &["harvest:departments:list"],
+        ),
+        (
+            &["catalog", "diff", "--spec", "catalog/reference/harvest_v3.openapi.json"],
+            &[],
+        ),
+        (
+            &[
+                "audit",
+                "--config",
+                "examples/ci/grantlint.toml",
+                "--credential",
+                "jobtarget-prod",
+            ],
+            &["harvest:job_posts:list"],
+        ),
     ];
     for (args, whole) in runs {
         for width in WIDTHS {

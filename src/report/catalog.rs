@@ -294,14 +294,15 @@ pub fn diff_json(spec: &SpecCatalog, changes: &[Change], out: &mut dyn Write) ->
 }
 
 pub fn diff_table(spec: &SpecCatalog, changes: &[Change], style: Style, out: &mut dyn Write) -> std::io::Result<()> {
+    let width = style.text_width;
     if changes.is_empty() {
-        return writeln!(
-            out,
+        let text = format!(
             "{} declares the built-in catalog's {} scopes and binds its {} operations exactly: no difference",
             spec.origin,
             spec.scopes.len(),
             spec.operations.len()
         );
+        return writeln!(out, "{}", super::words::fill(&text, width, 2));
     }
     let mut t = Grid::new(
         style,
@@ -334,22 +335,21 @@ pub fn diff_table(spec: &SpecCatalog, changes: &[Change], style: Style, out: &mu
         ]);
     }
     let s = summary(changes);
-    writeln!(
-        out,
-        "{t}\n{} {} between the built-in catalog and {}: {} scope(s) added, {} removed, {} label(s) changed; {} operation(s) rebound, {} added, {} removed, {} summary(ies) changed",
-        style.bold(&changes.len().to_string()),
-        if changes.len() == 1 {
-            "difference"
-        } else {
-            "differences"
-        },
+    let n = crate::check::usage::counted;
+    let text = format!(
+        "{} between the built-in catalog and {}: {} added, {} removed, {} changed; {} rebound, {} added, {} removed, {} changed",
+        n(changes.len(), "difference"),
         spec.origin,
-        s.scopes_added,
+        n(s.scopes_added, "scope"),
         s.scopes_removed,
-        s.labels_changed,
-        s.operations_rebound,
+        n(s.labels_changed, "label"),
+        n(s.operations_rebound, "operation"),
         s.operations_added,
         s.operations_removed,
-        s.summaries_changed,
-    )
+        match s.summaries_changed {
+            1 => "1 summary".to_string(),
+            k => format!("{k} summaries"),
+        },
+    );
+    writeln!(out, "{t}\n{}", super::words::fill(&text, width, 2))
 }

@@ -4,6 +4,7 @@ use std::io::Write;
 
 use super::Style;
 use super::grid::{Field, Fit, Grid};
+use super::words::fill;
 use crate::input::sanitize::clean_line;
 use crate::input::settings::{Effective, ValueSource};
 
@@ -40,18 +41,15 @@ fn source(v: &ValueSource) -> String {
 /// As text: the config file and the search, the settings table, then credentials and waivers.
 pub fn table(e: &Effective, style: Style, out: &mut dyn Write) -> std::io::Result<()> {
     let c = &e.config;
-    match &c.path {
-        Some(p) => writeln!(out, "{} {} ({})", style.bold("config:"), clean_line(p), c.how)?,
-        None => writeln!(out, "{} none found", style.bold("config:"))?,
-    }
+    let width = style.text_width;
+    let config = match &c.path {
+        Some(p) => format!("config: {} ({})", clean_line(p), c.how),
+        None => "config: none found".to_string(),
+    };
+    writeln!(out, "{}", fill(&config, width, 2))?;
     let searched: Vec<String> = c.searched.iter().map(|d| clean_line(d)).collect();
-    writeln!(
-        out,
-        "{} {} (stops at {})",
-        style.bold("searched:"),
-        searched.join(", "),
-        c.search_stops_at
-    )?;
+    let searched = format!("searched: {} (stops at {})", searched.join(", "), c.search_stops_at);
+    writeln!(out, "{}", fill(&searched, width, 2))?;
     let mut t = Grid::new(
         style,
         &[("Setting", Fit::Whole), ("Value", Fit::Prose), ("From", Fit::Under)],
