@@ -630,6 +630,23 @@ fn the_readme_examples_run_as_shown() {
             "README shows {shown:?}, the binary prints:\n{stdout}"
         );
     }
+    // `grantlint config` as the README shows it (lines with … are elided there).
+    let config = blocks
+        .iter()
+        .find(|b| b.starts_with("$ cd examples/ci && grantlint config --fail-on-excess high"))
+        .unwrap();
+    let (code, stdout, stderr) = run(grantlint()
+        .current_dir(common::root().join("examples/ci"))
+        .env("COLUMNS", "200")
+        .args(["config", "--fail-on-excess", "high"]));
+    assert_eq!(code, 0, "{stderr}");
+    let real: Vec<&str> = stdout.lines().collect();
+    for shown in config.lines().skip(1).filter(|l| !l.contains('…')) {
+        assert!(
+            real.contains(&shown),
+            "README shows {shown:?}, the binary prints:\n{stdout}"
+        );
+    }
 }
 
 /// Words of a README command line: split on spaces, double quotes grouping.

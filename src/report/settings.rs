@@ -18,6 +18,7 @@ pub fn json(e: &Effective, out: &mut dyn Write) -> std::io::Result<()> {
 fn plain(v: &serde_json::Value) -> String {
     match v {
         serde_json::Value::String(s) => clean_line(s),
+        serde_json::Value::Null => "(none)".into(),
         serde_json::Value::Array(items) if items.is_empty() => "(none)".into(),
         serde_json::Value::Array(items) => items.iter().map(plain).collect::<Vec<_>>().join(", "),
         other => clean_line(&other.to_string()),
