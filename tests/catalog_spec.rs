@@ -431,6 +431,11 @@ fn bad_specs_are_exit_2_with_a_clear_message_never_a_panic() {
     let mut bad_scope = reference();
     bad_scope["components"]["securitySchemes"]["oauth2"]["flows"]["clientCredentials"]["scopes"]["\u{1b}[31mevil"] =
         json!("x");
+    // A path that reads as something else: a right-to-left override and a zero-width space.
+    let mut bidi = reference();
+    let jobs = bidi["paths"]["/v3/jobs"].take();
+    bidi["paths"]["/v3/jobs\u{202e}gnp.exe\u{200b}"] = jobs;
+    bidi["paths"].as_object_mut().unwrap().remove("/v3/jobs");
     let deep = format!("{}{}", "[".repeat(100_000), "]".repeat(100_000));
     let huge = format!(
         "{{\"openapi\": \"3.1.0\", \"x\": \"{}\"}}",
@@ -451,6 +456,7 @@ fn bad_specs_are_exit_2_with_a_clear_message_never_a_panic() {
             "`paths./v3/jobs.get.security` is not an array",
         ),
         (write_json(d, "badscope.json", &bad_scope), "which is not of the form"),
+        (write_json(d, "bidi.json", &bidi), "is not a URL path"),
         (write(d, "deep.json", &deep), "not valid JSON: recursion limit exceeded"),
         (write(d, "huge.json", &huge), "larger than the 32 MiB limit"),
         (write(d, "broken.json", "{\"openapi\": "), "not valid JSON"),
@@ -477,6 +483,10 @@ fn bad_specs_are_exit_2_with_a_clear_message_never_a_panic() {
             assert!(stderr.contains(want), "{args:?}: want {want:?} in\n{stderr}");
             assert!(!stderr.contains("panicked"), "{stderr}");
             assert!(!stderr.contains('\u{1b}'), "no escape reaches the terminal: {stderr:?}");
+            assert!(
+                !stderr.contains('\u{202e}'),
+                "no bidi override reaches the terminal: {stderr:?}"
+            );
         }
     }
 }

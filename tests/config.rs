@@ -433,3 +433,54 @@ fn grantlint_config_refuses_a_bad_environment_value_as_audit_does() {
         assert!(stderr.contains("severe"), "{stderr}");
     }
 }
+
+/// A home of `/` is no home (the walk would reach the root), and the walk never goes into a
+/// folder anyone may write to: a `.git` and a config planted in a `/tmp`-like folder are not
+/// the user's.
+#[test]
+fn discovery_never_climbs_into_a_shared_folder_or_to_the_root() {
+    use std::os::unix::fs::PermissionsExt;
+    let t = tree();
+    // HOME=/: from a/b, the config two levels up is not found; only the current folder is searched.
+    config_in(t.path(), "x/grantlint.toml", "above");
+    let cwd = mkdirs(&t.path().join("x/a/b")).to_path_buf();
+    let (code, v, stderr) = config_json(&cwd, &[("HOME", "/")], &[]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(v["config"]["path"].is_null(), "{v}");
+    assert_eq!(v["config"]["searched"].as_array().unwrap().len(), 1, "{v}");
+    // A world-writable folder (mode 1777, like /tmp) with a planted .git and config.
+    let shared = mkdirs(&t.path().join("shared")).to_path_buf();
+    std::fs::set_permissions(&shared, std::fs::Permissions::from_mode(0o1777)).unwrap();
+    std::fs::create_dir_all(shared.join(".git")).unwrap();
+    config_in(&shared, "grantlint.toml", "planted");
+    let cwd = mkdirs(&shared.join("mine/sub")).to_path_buf();
+    let home = t.path().to_str().unwrap().to_string();
+    let (code, v, stderr) = config_json(&cwd, &[("HOME", &home)], &[]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(v["config"]["path"].is_null(), "the planted config is not used: {v}");
+    let searched = v["config"]["searched"].to_string();
+    assert!(
+        !searched.contains("shared\"") && !searched.contains("shared/\""),
+        "{searched}"
+    );
+    // Run in the shared folder itself, its config is the one the user chose to stand by.
+    let (code, v, stderr) = config_json(&shared, &[("HOME", &home)], &[]);
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(v["config"]["path"], "grantlint.toml", "{v}");
+}
+
+#[test]
+fn a_url_audit_would_refuse_is_refused_by_config_too_and_never_shown() {
+    let t = tree();
+    let (code, _, stderr) = config_json(
+        t.path(),
+        &[("GRANTLINT_AUTH_URL", "https://id:hunter2secret@auth.greenhouse.io")],
+        &[],
+    );
+    assert_eq!(code, 2, "{stderr}");
+    assert!(
+        stderr.contains("env GRANTLINT_AUTH_URL must not carry credentials"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("hunter2secret"), "{stderr}");
+}

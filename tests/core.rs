@@ -14,8 +14,8 @@ fn builtin_profiles_lint_clean_except_the_select_all_vendors() {
         "the select-all vendors' deliberate findings fail lint:\n{stdout}"
     );
     insta::assert_snapshot!("lint_builtin_profiles", stdout);
-    // Exactly the vendors that ask for "select all" have findings (reference/partners.md:
-    // BrightHire, Merge's v1 key, Purpose Jobs), one requires-everything each.
+    // Exactly the vendors that ask only for "select all" have findings (reference/partners.md:
+    // BrightHire and Purpose Jobs; Merge and Knit offer a choice), one requires-everything each.
     let flagged: Vec<&str> = stdout
         .lines()
         .filter(|l| l.starts_with("finding") || l.starts_with("invalid"))
@@ -24,22 +24,21 @@ fn builtin_profiles_lint_clean_except_the_select_all_vendors() {
         flagged,
         [
             "finding profiles/brighthire.yaml — BrightHire (\"Select All\")",
-            "finding profiles/merge.yaml — Merge — unified API (Harvest v1 key, \"Select All\")",
             "finding profiles/purpose-jobs.yaml — Purpose Jobs",
         ]
     );
-    assert_eq!(stdout.matches("warning[requires-everything]").count(), 3);
+    assert_eq!(stdout.matches("warning[requires-everything]").count(), 2);
     // Nothing else, not even a note: the shipped profiles write the screen's labels (a
     // vendor's published variant is kept in a comment).
     assert!(!stdout.lines().any(|l| l.starts_with("note")), "{stdout}");
-    assert!(stdout.contains("linted 21 profiles: 0 invalid, 3 findings"), "{stdout}");
+    assert!(stdout.contains("linted 21 profiles: 0 invalid, 2 findings"), "{stdout}");
 }
 
 #[test]
 fn lint_without_arguments_lints_the_local_profiles_dir() {
     let (code, stdout, _) = run(grantlint().arg("lint"));
     assert_eq!(code, 1);
-    assert!(stdout.contains("linted 21 profiles: 0 invalid, 3 findings"), "{stdout}");
+    assert!(stdout.contains("linted 21 profiles: 0 invalid, 2 findings"), "{stdout}");
 }
 
 #[test]

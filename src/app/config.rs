@@ -108,11 +108,19 @@ fn overrides(args: &ConfigArgs) -> Result<Overrides, Error> {
             .parse::<ExcessThreshold>()
             .map_err(|why| Error::Usage(format!("{}: {why}", g.from.describe())))?;
     }
+    // A URL `audit` would refuse is refused here too (and never shown with credentials in it).
+    let url = |flag: Option<String>, name: &str, var: &str| -> Result<Option<Given<String>>, Error> {
+        let given = flag_or_env(flag, name, var);
+        if let Some(g) = &given {
+            crate::greenhouse::endpoint::vet(&g.value).map_err(|p| Error::Usage(p.describe(&g.from.describe())))?;
+        }
+        Ok(given)
+    };
     Ok(Overrides {
         profile_dirs: args.dirs.dirs.clone(),
-        auth_url: flag_or_env(args.auth_url.clone(), "--auth-url", "GRANTLINT_AUTH_URL"),
-        base_url: flag_or_env(args.base_url.clone(), "--base-url", "GRANTLINT_BASE_URL"),
-        audit_url: flag_or_env(args.audit_url.clone(), "--audit-url", "GRANTLINT_AUDIT_URL"),
+        auth_url: url(args.auth_url.clone(), "--auth-url", "GRANTLINT_AUTH_URL")?,
+        base_url: url(args.base_url.clone(), "--base-url", "GRANTLINT_BASE_URL")?,
+        audit_url: url(args.audit_url.clone(), "--audit-url", "GRANTLINT_AUDIT_URL")?,
         concurrency: args.concurrency.map(|value| Given {
             value: value.clamp(1, 256),
             from: Provenance::flag("--concurrency"),

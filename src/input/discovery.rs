@@ -153,21 +153,42 @@ pub fn locate(flag: Option<&Path>, env: &Env) -> Result<Option<Located>, Error> 
 /// The directories the walk searches, nearest first.
 pub fn search(env: &Env) -> Search {
     let cwd = env.cwd.as_path();
-    let home = env.home.as_deref().map(canonical);
-    let repo = cwd.ancestors().find(|d| d.join(".git").exists());
+    // A home of `/` (containers, users without one) would let the walk reach the root.
+    let home = env.home.as_deref().map(canonical).filter(|h| h.parent().is_some());
+    // The walk never goes into a folder anyone may write to (`/tmp`): a `.git` or a config
+    // planted there is not the user's. The current folder is the user's choice.
+    let walkable: Vec<&Path> = cwd
+        .ancestors()
+        .enumerate()
+        .take_while(|(i, d)| *i == 0 || !world_writable(d))
+        .map(|(_, d)| d)
+        .collect();
+    let repo = walkable.iter().copied().find(|d| d.join(".git").exists());
     let (top, stop) = match (repo, &home) {
         (Some(root), _) => (root.to_path_buf(), Stop::RepositoryRoot),
         (None, Some(h)) if canonical(cwd).starts_with(h) => (h.clone(), Stop::Home),
         _ => (cwd.to_path_buf(), Stop::CurrentOnly),
     };
     let mut dirs = Vec::new();
-    for dir in cwd.ancestors() {
+    for dir in walkable {
         dirs.push(dir.to_path_buf());
         if dir == top || canonical(dir) == top {
             break;
         }
     }
     Search { dirs, stop }
+}
+
+/// Whether anyone may create files in `dir` (others may write it), as in `/tmp`.
+#[cfg(unix)]
+fn world_writable(dir: &Path) -> bool {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::metadata(dir).is_ok_and(|m| m.permissions().mode() & 0o002 != 0)
+}
+
+#[cfg(not(unix))]
+fn world_writable(_: &Path) -> bool {
+    false
 }
 
 /// The first config file in the searched directories.

@@ -266,10 +266,12 @@ fn operations(
                     "a spec that contradicts itself cannot be laid over the catalog",
                 ));
             }
-            if !path.starts_with('/') || path.len() > 1_000 || path.chars().any(char::is_control) {
+            // A URL path is printable ASCII (RFC 3986; `{id}` templates too): nothing else, no
+            // bidirectional override or invisible character, may name an operation.
+            if !path.starts_with('/') || path.len() > 1_000 || !path.chars().all(|c| c.is_ascii_graphic()) {
                 return Err(problem(
                     format!("path {:?} is not a URL path", short(path)),
-                    "OpenAPI paths begin with `/`",
+                    "OpenAPI paths begin with `/` and hold printable ASCII only",
                 ));
             }
             let summary = match op.get("summary") {

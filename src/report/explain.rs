@@ -9,10 +9,14 @@ use crate::finding::Kind;
 pub fn kind_text(kind: Kind, style: Style) -> String {
     let info = kind.info();
     let w = style.text_width;
+    let rest = format!(" — finding kind (default level: {})", info.level.as_str());
+    let head = super::words::fill(&format!("{}{rest}", info.id), w, 2);
+    let head = match head.strip_prefix(info.id) {
+        Some(after) => format!("{}{after}", style.bold(info.id)),
+        None => head,
+    };
     format!(
-        "{} — finding kind (default level: {})\n  {}\n  help: {}\n",
-        style.bold(info.id),
-        info.level.as_str(),
+        "{head}\n  {}\n  help: {}\n",
         wrap_hanging(info.description, w, 2),
         wrap_hanging(info.help, w, 8)
     )
@@ -21,12 +25,24 @@ pub fn kind_text(kind: Kind, style: Style) -> String {
 /// Every finding kind, one line each: its id, default level and what it means.
 pub fn kinds_text(style: Style) -> String {
     let width = Kind::ALL.iter().map(|k| k.id().len()).max().unwrap_or(0);
-    let mut t = String::from("Finding kinds (`grantlint explain KIND` for more):\n");
+    let mut t = super::words::fill(
+        "Finding kinds (`grantlint explain KIND` for more):",
+        style.text_width,
+        2,
+    );
+    t.push('\n');
     for kind in Kind::ALL {
         let info = kind.info();
         let head = format!("  {:<width$}  {:<7}  ", info.id, info.level.as_str());
-        let body = wrap_hanging(info.description, style.text_width, head.chars().count());
-        t.push_str(&format!("{}{body}\n", style.bold(&head)));
+        let indent = head.chars().count();
+        // Too narrow for the description beside its kind: it goes below, indented 4.
+        if style.text_width < indent + 20 {
+            let body = wrap_hanging(info.description, style.text_width, 4);
+            t.push_str(&format!("{}\n    {body}\n", style.bold(head.trim_end())));
+        } else {
+            let body = wrap_hanging(info.description, style.text_width, indent);
+            t.push_str(&format!("{}{body}\n", style.bold(&head)));
+        }
     }
     t
 }

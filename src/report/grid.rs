@@ -230,12 +230,16 @@ impl Grid {
     /// Rows as blocks: the short leading values on one line, then each other value on its own
     /// line, indented, named by its column.
     fn blocks(&self, limit: usize, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // Which columns are short, once: asking per cell would scan every row per cell.
+        let short: Vec<bool> = (0..self.columns.len())
+            .map(|c| self.columns[c].fit != Fit::Prose && self.bounds(c).1 <= 12)
+            .collect();
         for row in &self.rows {
             let mut lead = Vec::new();
+            let mut used = 0;
             let mut rest = 0;
             for (c, field) in row.iter().enumerate() {
-                let short = self.columns[c].fit != Fit::Prose && self.bounds(c).1 <= 12;
-                if c > 0 && !short {
+                if c > 0 && !short.get(c).copied().unwrap_or(false) {
                     break;
                 }
                 if !field.text.is_empty() {
@@ -243,6 +247,12 @@ impl Grid {
                         Fit::Prose => wrap(&field.text, limit).join("\n"),
                         _ => unkeep(&field.text),
                     };
+                    // The lead line stays within the limit: what would pass it is a block line.
+                    let w = text.lines().map(width).max().unwrap_or(0);
+                    if c > 0 && used + 2 + w > limit {
+                        break;
+                    }
+                    used += if used == 0 { w } else { 2 + w };
                     lead.push(self.style_tone(&text, field.tone));
                 }
                 rest = c + 1;

@@ -56,7 +56,8 @@ pub fn fill(text: &str, width: usize, indent: usize) -> String {
 /// `text` wrapped after a first-line prefix `indent` columns wide, later lines indented as far.
 pub fn wrap_hanging(text: &str, width: usize, indent: usize) -> String {
     let pad = format!("\n{}", " ".repeat(indent));
-    wrap(text, width.saturating_sub(indent).max(20)).join(&pad)
+    // At least 10 columns of text, or the words would be cut to nothing.
+    wrap(text, width.saturating_sub(indent).max(10)).join(&pad)
 }
 
 /// `tag` and `rest` filled as one paragraph, the tag then painted (`painted` is `tag` in colour).
