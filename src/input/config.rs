@@ -441,6 +441,16 @@ fn canonical(path: &Path) -> PathBuf {
 /// scopes the config's waivers and profiles may name.
 pub fn catalog_spec_of(path: &Path, trust: &Trust) -> Result<Option<PathBuf>, Error> {
     let src = Source::read(path)?;
+    // `catalog_spec` is a top-level key, so it stands before the first table: a config
+    // without it there (nearly all) is not parsed twice.
+    let head = src.text.split("\n[").next().unwrap_or_default();
+    if !head.lines().any(|l| {
+        l.trim_start()
+            .trim_start_matches(['"', '\''])
+            .starts_with("catalog_spec")
+    }) {
+        return Ok(None);
+    }
     // A config that does not parse is reported, with every problem, by Config::load.
     let Ok((raw, _)) = unknown_keys::parse_on(&src, Syntax::Toml, |s| {
         spanned::from_toml::<RawConfig>(&s.text).map_err(|e| Box::new(SourceError::from_toml(s, &e)))

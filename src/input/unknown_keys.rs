@@ -57,7 +57,7 @@ pub fn parse_on<T>(
         let len = src.text.get(offset..).map_or(0, |t| {
             if t.starts_with(key.as_str()) {
                 key.len()
-            } else if t.len() > key.len() + 1 && t[1..].starts_with(key.as_str()) && t.starts_with(['"', '\'']) {
+            } else if t.starts_with(['"', '\'']) && t[1..].starts_with(key.as_str()) {
                 key.len() + 2
             } else {
                 0
