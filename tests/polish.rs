@@ -246,16 +246,19 @@ fn waived_findings_do_not_fail_and_show_reason_and_expiry() {
 fn output_into_a_new_folder_creates_it_with_the_users_umask() {
     let dir = tempfile::tempdir().unwrap();
     let target = dir.path().join("reports/ci/report.json");
-    let (code, stdout, stderr) = run(grantlint()
-        .args([
-            "check",
-            "-p",
-            "jobtarget",
-            "--grants",
-            "examples/grants/jobtarget-exact.yaml",
-            "--output",
-        ])
-        .arg(format!("json={}", target.display())));
+    let check_with = |output: String| {
+        run(grantlint()
+            .args([
+                "check",
+                "-p",
+                "jobtarget",
+                "--grants",
+                "examples/grants/jobtarget-exact.yaml",
+                "--output",
+            ])
+            .arg(output))
+    };
+    let (code, stdout, stderr) = check_with(format!("json={}", target.display()));
     assert_eq!(code, 0, "{stderr}");
     assert!(stdout.contains("PASS"), "stdout keeps its report: {stdout}");
     let doc = json(&std::fs::read_to_string(&target).unwrap());
@@ -268,16 +271,7 @@ fn output_into_a_new_folder_creates_it_with_the_users_umask() {
     }
     // A side report that cannot be written fails the run, but stdout's result is kept.
     let blocker = write(dir.path(), "file", "x");
-    let (code, stdout, stderr) = run(grantlint()
-        .args([
-            "check",
-            "-p",
-            "jobtarget",
-            "--grants",
-            "examples/grants/jobtarget-exact.yaml",
-            "--output",
-        ])
-        .arg(format!("json={}/under/r.json", blocker.display())));
+    let (code, stdout, stderr) = check_with(format!("json={}/under/r.json", blocker.display()));
     assert_eq!(code, 2, "{stderr}");
     assert!(stdout.contains("PASS"), "{stdout}");
     let tmp_mentions = stderr.matches(".tmp").count();

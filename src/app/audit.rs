@@ -9,7 +9,7 @@ use super::{clock, evidence, live};
 use crate::cli::{AuditArgs, OutputSpec};
 use crate::error::Error;
 use crate::input::clock::Clock;
-use crate::input::config::{self, Config, CredentialInput, Trust};
+use crate::input::config::{Config, CredentialInput, Trust};
 use crate::input::discovery::{self, Origin};
 use crate::input::secrets;
 use crate::report::emit::{Emitter, Tally};
@@ -50,13 +50,7 @@ pub fn run(args: AuditArgs, style: Style, out: &mut dyn Write) -> Result<u8, Err
         secret_files: args.trust.secret_files.clone(),
         catalog_specs: args.trust.catalog_specs.clone(),
     };
-    // The config's catalog spec decides which scopes its waivers and profiles may name: it
-    // is laid over the catalog first (a --catalog-spec flag already was, and wins).
-    if crate::catalog::spec_origin().is_none()
-        && let Some(spec) = config::catalog_spec_of(&path, &trust)?
-    {
-        super::install_catalog_spec(&spec)?;
-    }
+    super::install_config_catalog_spec(&path, &trust)?;
     let mut config = Config::load(&path, &args.dirs.dirs, &trust)?;
     only(&mut config, &args.credentials)?;
     let mut policy = config.policy;

@@ -17,31 +17,18 @@ pub fn run(args: ConfigArgs, style: Style, out: &mut dyn Write) -> Result<u8, Er
     let env = discovery::Env::from_process()?;
     let search = discovery::search(&env);
     let located = discovery::locate(args.config.as_deref(), &env)?;
+    fn given<T: Clone>(g: &Option<Given<Vec<T>>>) -> Vec<T> {
+        g.as_ref().map(|g| g.value.clone()).unwrap_or_default()
+    }
     let trust = Trust {
-        hosts: overrides
-            .allow_hosts
-            .as_ref()
-            .map(|g| g.value.clone())
-            .unwrap_or_default(),
-        secret_files: overrides
-            .allow_secret_files
-            .as_ref()
-            .map(|g| g.value.clone())
-            .unwrap_or_default(),
-        catalog_specs: overrides
-            .allow_catalog_specs
-            .as_ref()
-            .map(|g| g.value.clone())
-            .unwrap_or_default(),
+        hosts: given(&overrides.allow_hosts),
+        secret_files: given(&overrides.allow_secret_files),
+        catalog_specs: given(&overrides.allow_catalog_specs),
     };
     let config = match &located {
         Some(l) => {
-            // As `audit` reads it: the config's catalog spec first, unless --catalog-spec.
-            if crate::catalog::spec_origin().is_none()
-                && let Some(spec) = crate::input::config::catalog_spec_of(&l.path, &trust)?
-            {
-                super::install_catalog_spec(&spec)?;
-            }
+            // As `audit` reads it: the config's catalog spec first.
+            super::install_config_catalog_spec(&l.path, &trust)?;
             Some(Config::load(&l.path, &args.dirs.dirs, &trust)?)
         }
         None => None,

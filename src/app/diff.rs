@@ -147,7 +147,7 @@ fn names(perm: Perm, permission: &str) -> bool {
 fn place(loaded: &Loaded, permission: &str) -> Option<Place> {
     let (file, builtin) = match (&loaded.from, &loaded.what) {
         (Whence::File(f), _) => (f.clone(), false),
-        (Whence::Builtin, What::Profile(p)) => (format!("profiles/{}.yaml", p.id), true),
+        (Whence::Builtin, What::Profile(p)) => (crate::input::library::builtin_path(&p.id), true),
         _ => return None,
     };
     let (src, entries): (&Source, Vec<&crate::input::Entry>) = match &loaded.what {

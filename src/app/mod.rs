@@ -64,6 +64,18 @@ fn install_catalog_spec(path: &std::path::Path) -> Result<(), Error> {
     crate::catalog::install(&spec).map_err(|e| Error::Usage(format!("{}: {e}", spec.origin)))
 }
 
+/// The config's catalog spec, laid over the catalog before the config is validated: it
+/// decides which scopes the config's waivers and profiles may name. A --catalog-spec flag
+/// already was, and wins.
+fn install_config_catalog_spec(config: &std::path::Path, trust: &crate::input::config::Trust) -> Result<(), Error> {
+    if crate::catalog::spec_origin().is_none()
+        && let Some(spec) = crate::input::config::catalog_spec_of(config, trust)?
+    {
+        install_catalog_spec(&spec)?;
+    }
+    Ok(())
+}
+
 /// The command line as completion scripts see it: every argument that names a profile offers
 /// the built-in profile ids. Only the scripts see these values; parsing still accepts a path.
 fn completion_command() -> clap::Command {

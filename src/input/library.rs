@@ -164,7 +164,7 @@ pub fn load_found(found: &Found) -> Result<Profile, Error> {
                 .find(|(id, _)| *id == found.id)
                 .map(|(_, t)| *t)
                 .unwrap_or_default();
-            Source::new(format!("profiles/{}.yaml (built-in)", found.id), text)
+            Source::new(format!("{} (built-in)", builtin_path(&found.id)), text)
         }
         Origin::File(path) => Source::read(path)?,
     };
@@ -197,4 +197,9 @@ fn folder_not_profile(name: &str) -> Error {
     Error::Usage(format!(
         "`{name}` is a folder, not a profile: use --profile-dir {name} to add its profiles, then -p ID to pick one"
     ))
+}
+
+/// Where a built-in profile lives in grantlint's repository: `profiles/seekout.yaml`.
+pub fn builtin_path(id: &str) -> String {
+    format!("profiles/{id}.yaml")
 }

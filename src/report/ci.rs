@@ -6,6 +6,7 @@ use std::path::Path;
 
 use serde_json::json;
 
+use super::github::{data, property};
 use super::sarif::{artifact_uri, fingerprint, first_sentence};
 use crate::finding::{Kind, Level};
 use crate::input::sanitize::clean_line;
@@ -34,15 +35,6 @@ pub struct Problem {
     pub builtin: Option<String>,
     pub line: usize,
     pub column: usize,
-}
-
-/// Escape data for a workflow command (GitHub's toolkit rules).
-fn data(s: &str) -> String {
-    s.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A")
-}
-
-fn property(s: &str) -> String {
-    data(s).replace(':', "%3A").replace(',', "%2C")
 }
 
 /// One `::error`/`::warning`/`::notice` per problem.

@@ -6,11 +6,12 @@ use crate::check::CheckResult;
 use crate::finding::Level;
 
 /// Escape data for a workflow command (GitHub's toolkit rules).
-fn data(s: &str) -> String {
+pub(super) fn data(s: &str) -> String {
     s.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A")
 }
 
-fn property(s: &str) -> String {
+/// Escape a workflow command's property (`file=`, `title=`).
+pub(super) fn property(s: &str) -> String {
     data(s).replace(':', "%3A").replace(',', "%2C")
 }
 

@@ -172,7 +172,7 @@ pub fn problems(linted: &[Linted]) -> Vec<Problem> {
     let mut out = Vec::new();
     for l in linted {
         let (file, builtin_path) = match &l.found.origin {
-            Origin::Builtin => (None, Some(format!("profiles/{}.yaml", l.found.id))),
+            Origin::Builtin => (None, Some(crate::input::library::builtin_path(&l.found.id))),
             Origin::File(p) => (Some(p.display().to_string()), None),
         };
         let builtin = |m: String| match &file {
